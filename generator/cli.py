@@ -1,0 +1,75 @@
+"""The ``speechgen`` command line: thin commands over library functions.
+
+Every command imports its heavy modules inside its body, so ``speechgen --help``
+never loads jieba, opencc or python-docx. Expected failures are
+:class:`~generator.errors.SpeechgenError`; they print in Chinese and exit 2.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+
+from generator.errors import SpeechgenError
+
+app = typer.Typer(
+    name="speechgen",
+    help="speechgen：根据 YAML 简报离线生成会议讲话稿初稿（推进会、动员部署会、主持词等）。",
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+T = TypeVar("T")
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    typer.echo(message, err=True)
+    return typer.Exit(code)
+
+
+def run(action: Callable[[], T]) -> T:
+    """Run a command body, turning expected errors into a Chinese message and exit 2."""
+    try:
+        return action()
+    except SpeechgenError as exc:
+        raise fail(f"错误：{exc.render()}", exc.exit_code) from None
+    except KeyboardInterrupt:
+        raise fail("已中断。", 130) from None
+    except (OSError, UnicodeError) as exc:
+        raise fail(f"错误：{exc}", 2) from None
+
+
+@app.command("ingest")
+def ingest_cmd(
+    files: Annotated[list[Path], typer.Argument(help="要整理的讲话稿原文（txt/md，可含多篇）")],
+    out: Annotated[Path, typer.Option("-o", "--out", help="输出目录")] = Path("speeches"),
+) -> None:
+    """清洗网页抄录的讲话稿（去广告、繁转简、标点转全角、拆分多篇），写入语料目录。"""
+    from generator.corpus import ingest_paths
+
+    written = run(lambda: ingest_paths(files, out))
+    for path in written:
+        typer.echo(str(path))
+    typer.echo(f"共写入 {len(written)} 篇讲话稿。", err=True)
+
+
+@app.command("mine")
+def mine_cmd(
+    paths: Annotated[list[Path] | None, typer.Argument(help="语料文件或目录，默认 speeches/")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出")] = False,
+    out: Annotated[Path | None, typer.Option("-o", "--out", help="把结果写成 YAML 文件")] = None,
+) -> None:
+    """切分语料中每篇讲话的段落并标注角色，统计常见结构（骨架）和常用语。"""
+    from generator.mining import mine_command
+
+    run(lambda: mine_command(paths or [Path("speeches")], as_json=as_json, out=out))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())

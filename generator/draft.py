@@ -1,0 +1,115 @@
+"""The rendered speech as data: what every writer (txt, md, docx) consumes.
+
+Templates emit a small line-oriented markup; :func:`parse_markup` turns it into
+blocks and numbers the headings, so no template ever numbers a heading by hand.
+
+Markup, one paragraph per line (blank lines ignored):
+
+``# 文字``           level-1 heading on its own line (一、)
+``## 文字``          level-2 heading on its own line (（一）)
+``### 小标题<TAB>正文`` a run-in heading: the numbered lead starts the paragraph
+                     (levels 1–4; 1. and （1） are normally run-in)
+``@ 同志们：``       salutation, flush left
+anything else        a body paragraph
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+CN_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_numeral(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 21 → 二十一 (enough for headings and 一是…)."""
+    if n <= 0:
+        raise ValueError(n)
+    if n < 10:
+        return CN_DIGITS[n]
+    if n < 20:
+        return "十" + (CN_DIGITS[n % 10] if n % 10 else "")
+    if n < 100:
+        return CN_DIGITS[n // 10] + "十" + (CN_DIGITS[n % 10] if n % 10 else "")
+    return str(n)
+
+
+def heading_number(level: int, n: int) -> str:
+    """GB/T 9704 heading numbers: 一、 （一） 1. （1）."""
+    if level == 1:
+        return f"{chinese_numeral(n)}、"
+    if level == 2:
+        return f"（{chinese_numeral(n)}）"
+    if level == 3:
+        return f"{n}."
+    return f"（{n}）"
+
+
+@dataclass(frozen=True)
+class Block:
+    """One paragraph of the draft.
+
+    kind is ``salutation``, ``heading`` (stands alone) or ``paragraph``. A
+    paragraph with a ``lead`` starts with a numbered run-in heading of ``level``.
+    """
+
+    kind: str
+    text: str = ""
+    level: int = 0
+    number: str = ""
+    lead: str = ""
+
+    @property
+    def plain(self) -> str:
+        """The paragraph as it reads, number and lead included."""
+        return f"{self.number}{self.lead}{self.text}"
+
+
+@dataclass
+class Draft:
+    title: str
+    speaker: str  # e.g. 区委书记 王明; shown under the title
+    date: str  # already worded: 2026年5月8日
+    blocks: list[Block] = field(default_factory=list)
+    kind: str = ""
+    topic: str = ""
+    locality: str = ""
+
+    @property
+    def body_text(self) -> str:
+        return "\n".join(b.plain for b in self.blocks)
+
+    @property
+    def chars(self) -> int:
+        """Characters a speaker reads: body only, whitespace excluded."""
+        return sum(len("".join(b.plain.split())) for b in self.blocks)
+
+    def minutes(self, per_minute: int = 170) -> float:
+        return self.chars / per_minute
+
+
+def parse_markup(text: str) -> list[Block]:
+    """Turn template output into numbered blocks."""
+    blocks: list[Block] = []
+    counters = [0, 0, 0, 0, 0]
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        if line.startswith("@ "):
+            blocks.append(Block("salutation", line[2:].strip()))
+            continue
+        level = len(line) - len(line.lstrip("#"))
+        if 1 <= level <= 4 and line[level:level + 1] == " ":
+            counters[level] += 1
+            for deeper in range(level + 1, 5):
+                counters[deeper] = 0
+            number = heading_number(level, counters[level])
+            content = line[level + 1:].strip()
+            if "\t" in raw:
+                lead, _, body = raw.strip().split(" ", 1)[1].partition("\t")
+                blocks.append(Block("paragraph", body.strip(), level, number, lead.strip()))
+            else:
+                blocks.append(Block("heading", content, level, number))
+            continue
+        blocks.append(Block("paragraph", line))
+    return blocks
