@@ -71,5 +71,31 @@ def mine_cmd(
     run(lambda: mine_command(paths or [Path("speeches")], as_json=as_json, out=out))
 
 
+@app.command("check")
+def check_cmd(
+    files: Annotated[list[Path], typer.Argument(help="要校对的讲话稿（.md/.txt/.docx）")],
+    brief: Annotated[Path | None, typer.Option("--brief", help="对应的简报，用于核对地名、层级和日期")] = None,
+    corpus: Annotated[Path, typer.Option("--corpus", help="比对抄袭用的语料目录")] = Path("speeches"),
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出")] = False,
+) -> None:
+    """校对讲话稿：遗留占位符、地名层级错误、时间错误、格式问题、照抄语料、雷同稿。"""
+    from generator.check import check_command
+
+    code = run(lambda: check_command(files, brief=brief, corpus=corpus, as_json=as_json))
+    raise typer.Exit(code or 0)
+
+
+@app.command("templatize")
+def templatize_cmd(
+    speech: Annotated[Path, typer.Argument(help="旧讲话稿（.txt/.md/.docx）")],
+    out: Annotated[Path | None, typer.Option("-o", "--out", help="输出的 Jinja 模板文件")] = None,
+    brief_out: Annotated[Path | None, typer.Option("--brief-out", help="输出的简报（保存原文中的地名、数字等）")] = None,
+) -> None:
+    """把旧讲话稿中的地名、人名、单位、日期、数字替换成变量，生成模板和对应简报。"""
+    from generator.templatize import templatize_command
+
+    run(lambda: templatize_command(speech, out=out, brief_out=brief_out))
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(app())
