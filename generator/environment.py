@@ -1,0 +1,63 @@
+"""The Jinja environment every template runs in, built-in or user-supplied.
+
+Always a ``SandboxedEnvironment`` with ``StrictUndefined``: user templates may
+come from outside the office, and a typo must fail loudly rather than print an
+empty string into a speech. Brief values reach templates as data only; Jinja
+never re-evaluates a rendered value, so ``{{ 7*7 }}`` in a title prints as is.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateSyntaxError
+from jinja2.exceptions import SecurityError, TemplateNotFound, UndefinedError
+from jinja2.sandbox import SandboxedEnvironment
+
+from generator.errors import TemplateError
+from generator.packs import TemplateDirs
+from generator.wording import FILTERS
+
+
+def sandboxed_env(dirs: TemplateDirs | None = None) -> SandboxedEnvironment:
+    """A fresh sandbox (templates from ``dirs``, or none for from_string use)."""
+    loader = None
+    if dirs is not None:
+        loader = ChoiceLoader([FileSystemLoader(str(p)) for p in dirs.search])
+    env = SandboxedEnvironment(
+        loader=loader,
+        undefined=StrictUndefined,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    env.filters.update(FILTERS)
+    return env
+
+
+@functools.lru_cache(maxsize=16)
+def cached_env(dirs: TemplateDirs) -> SandboxedEnvironment:
+    """One environment per template folder per process, so templates compile once."""
+    return sandboxed_env(dirs)
+
+
+def describe_template_error(exc: Exception, fallback: str = "") -> TemplateError:
+    """Name the template file and line of a failure inside a template."""
+    if isinstance(exc, TemplateSyntaxError):
+        return TemplateError(f"模板 {exc.filename or exc.name or fallback} 第 {exc.lineno} 行语法错误：{exc.message}")
+    if isinstance(exc, TemplateNotFound):
+        return TemplateError(f"找不到模板 {exc.name}。")
+    where = fallback
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".j2") or filename == "<template>":
+            where = f"{filename} 第 {tb.tb_lineno} 行"
+        tb = tb.tb_next
+    if isinstance(exc, SecurityError):
+        return TemplateError(f"模板 {where} 试图访问不安全的属性，已被沙箱拦截：{exc}")
+    if isinstance(exc, UndefinedError):
+        return TemplateError(f"模板 {where} 引用了未定义的变量：{exc.message}")
+    return TemplateError(f"模板 {where} 出错：{exc}")

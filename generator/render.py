@@ -1,0 +1,211 @@
+"""Brief → template context → markup → Draft. No file I/O beyond reading templates.
+
+The length target (``length`` minutes at 170 characters a minute) is met by a
+single scale factor that sets how many points and sentences each section
+takes from the topic pack; we re-render with a fresh ``Random(seed)`` a few
+times and keep the closest draft, so output stays deterministic.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import Any
+
+from jinja2 import TemplateError as JinjaTemplateError
+from jinja2.exceptions import SecurityError
+
+from generator.brief import Brief, load_brief
+from generator.draft import Draft, parse_markup
+from generator.environment import cached_env, describe_template_error
+from generator.errors import TemplateError
+from generator.packs import TemplateDirs, load_pack, load_phrases, make_substitute
+from generator.variation import Variation
+from generator.wording import (
+    cn_date,
+    countdown,
+    figure_text,
+    fullwidth,
+    join_list,
+    level_words,
+    month_day,
+    parent_leadership,
+    tidy,
+)
+
+CHARS_PER_MINUTE = 170
+TOLERANCE = 0.15
+
+
+@dataclass(frozen=True)
+class Budget:
+    """How much topic-pack material each section takes, from one scale factor."""
+
+    scale: float
+
+    def count(self, base: float, low: int, high: int) -> int:
+        return max(low, min(high, round(base * self.scale)))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "situation": self.count(1.5, 1, 5),
+            "achievements": self.count(2, 1, 6),
+            "problems": self.count(3, 2, 6),
+            "measures": self.count(3.5, 2, 8),
+            "points": self.count(3, 2, 7),
+            "leadership": self.count(2.5, 2, 5),
+            "host": self.count(3, 2, 8),
+            "closing": self.count(1, 1, 3),
+            "rich": self.scale >= 1.4,
+        }
+
+
+def _deep_substitute(value: Any, substitute) -> Any:
+    if isinstance(value, str):
+        return substitute(value)
+    if isinstance(value, list):
+        return [_deep_substitute(v, substitute) for v in value]
+    if isinstance(value, dict):
+        return {k: _deep_substitute(v, substitute) for k, v in value.items()}
+    return value
+
+
+@functools.lru_cache(maxsize=256)
+def _pack_for(dirs: TemplateDirs, topic: str, words: tuple[tuple[str, str], ...]) -> dict:
+    pack = load_pack(dirs, topic)
+    return _deep_substitute(pack, make_substitute(dict(words)))
+
+
+def _fw(text: str) -> str:
+    return fullwidth(text) if text else ""
+
+
+def brief_context(brief: Brief) -> dict[str, Any]:
+    """The facts of the brief, worded: dates, figures, level words. Nothing invented."""
+    loc, meeting = brief.locality, brief.meeting
+    words = level_words(loc.level, loc.name)
+    parent_lead = parent_leadership(loc.parent) if loc.parent else ""
+    achievements = []
+    for a in brief.achievements:
+        figures = [figure_text(_fw(f.label), f.value, f.unit, f.baseline, f.baseline_label)
+                   for f in a.figures]
+        achievements.append({"title": _fw(a.title), "detail": _fw(a.detail),
+                             "figures": "，".join(figures)})
+    measures = [{
+        "title": _fw(m.title), "points": [_fw(p) for p in m.points], "owner": _fw(m.owner),
+        "deadline": month_day(m.deadline) if m.deadline else "",
+        "deadline_year": m.deadline.year if m.deadline else None,
+    } for m in brief.measures]
+    targets = [{"text": _fw(t.text), "deadline": cn_date(t.deadline) if t.deadline else ""}
+               for t in brief.targets]
+    return {
+        "kind": brief.kind,
+        "topic": brief.topic,
+        "place": _fw(loc.name),
+        "level": loc.level,
+        "L": words,
+        "parent": _fw(loc.parent),
+        "parent_lead": f"{_fw(loc.parent)}{parent_lead[1:]}" if parent_lead and loc.parent.endswith(parent_lead[0]) else parent_lead,
+        "meeting": {
+            "title": _fw(meeting.title), "date": cn_date(meeting.date),
+            "year": meeting.date.year, "place": _fw(meeting.place),
+            "attendees": [_fw(a) for a in meeting.attendees],
+            "agenda": [_fw(a) for a in meeting.agenda],
+        },
+        "speaker": {"title": _fw(brief.speaker.title), "name": _fw(brief.speaker.name)},
+        "prior": [{"name": _fw(p.name), "role": _fw(p.role), "did": _fw(p.did)}
+                  for p in brief.prior_speakers],
+        "achievements": achievements,
+        "problems": [{"title": _fw(p.title), "detail": _fw(p.detail)} for p in brief.problems],
+        "measures": measures,
+        "targets": targets,
+        "countdown": countdown(meeting.date, brief.deadline) if brief.deadline else "",
+        "deadline": month_day(brief.deadline) if brief.deadline else "",
+        "deadline_full": cn_date(brief.deadline) if brief.deadline else "",
+    }
+
+
+def draft_title(brief: Brief) -> str:
+    title = fullwidth(brief.meeting.title)
+    if brief.kind == "主持词":
+        return title if title.endswith(("主持词", "主持稿")) else f"在{title}上的主持词"
+    if title.startswith("在") and title.endswith(("讲话", "发言", "讲话稿", "发言稿")):
+        return title
+    noun = "发言" if brief.kind == "座谈发言" else "讲话"
+    return f"在{title}上的{noun}"
+
+
+class Renderer:
+    """Renders briefs with one template folder; reuse it across a batch."""
+
+    def __init__(self, dirs: TemplateDirs | None = None):
+        self.dirs = dirs or TemplateDirs()
+        self.env = cached_env(self.dirs)
+
+    def kinds(self) -> list[str]:
+        return self.dirs.kinds()
+
+    def topics(self) -> list[str]:
+        return self.dirs.topics()
+
+    def _markup(self, brief: Brief, base: dict[str, Any], scale: float) -> str:
+        words = base["L"]
+        pack = _pack_for(self.dirs, brief.topic, tuple(sorted(words.items())))
+        extra = {"工作": pack["work"], "简称": pack["short"], "事业": pack["cause"],
+                 "会议": base["meeting"]["title"]}
+        phrases = load_phrases(self.dirs)
+        v = Variation(brief.effective_seed, phrases, make_substitute({**words, **extra}))
+        context = {**base, "pack": pack, "v": v, "n": Budget(scale).as_dict()}
+        name = f"{brief.kind}.md.j2"
+        try:
+            template = self.env.get_template(name)
+            return template.render(context)
+        except TemplateError:
+            raise
+        except (JinjaTemplateError, SecurityError, ArithmeticError, LookupError, TypeError,
+                ValueError, AttributeError, RecursionError) as exc:
+            raise describe_template_error(exc, name) from None
+
+    def render(self, brief: Brief) -> Draft:
+        base = brief_context(brief)
+        target = brief.length * CHARS_PER_MINUTE
+        best: tuple[float, Draft] | None = None
+        scale, tried = 1.0, set()
+        for _ in range(6):
+            scale = round(min(max(scale, 0.2), 4.0), 2)
+            if scale in tried:
+                break
+            tried.add(scale)
+            draft = self._draft(brief, base, scale)
+            error = abs(draft.chars - target) / target
+            if best is None or error < best[0]:
+                best = (error, draft)
+            if error <= TOLERANCE / 2:
+                break
+            # pack material is roughly proportional to scale; facts are fixed
+            scale = scale * (1 + (target / max(draft.chars, 1) - 1) * 1.3)
+        assert best is not None
+        return best[1]
+
+    def _draft(self, brief: Brief, base: dict[str, Any], scale: float) -> Draft:
+        text = tidy(self._markup(brief, base, scale))
+        speaker = " ".join(x for x in (brief.speaker.title, brief.speaker.name) if x)
+        return Draft(
+            title=draft_title(brief), speaker=fullwidth(speaker), date=cn_date(brief.meeting.date),
+            blocks=parse_markup(text), kind=brief.kind, topic=brief.topic,
+            locality=brief.locality.name,
+        )
+
+
+def render_brief(brief: Brief, dirs: TemplateDirs | None = None) -> Draft:
+    return Renderer(dirs).render(brief)
+
+
+def render_file(path, dirs: TemplateDirs | None = None) -> Draft:
+    renderer = Renderer(dirs)
+    brief = load_brief(path, renderer.kinds(), renderer.topics())
+    return renderer.render(brief)
+
+
+def join_names(items: list[str]) -> str:
+    return join_list(items)

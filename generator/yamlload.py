@@ -1,0 +1,156 @@
+"""Safe YAML loading that remembers where every value came from.
+
+We compose the node graph with PyYAML's SafeLoader (never the full loader) and
+build plain Python values ourselves, so that (a) every key path maps to a
+line:column for error messages and (b) alias expansion is counted, which
+refuses "billion laughs" documents before they can blow up memory.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import ConstructorError, SafeConstructor
+
+from generator.errors import BriefError, Problem
+
+MAX_BYTES = 1_000_000  # one brief or batch file; documented in the README
+MAX_NODES = 100_000  # values built, aliases counted at every use
+ENCODINGS = ("utf-8-sig", "gb18030")
+
+
+@dataclass
+class Located:
+    """A loaded document plus the line:column of every key path in it."""
+
+    data: Any
+    file: str
+    marks: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    def where(self, path: str) -> tuple[int | None, int | None]:
+        """Position of ``path`` or of its nearest located ancestor."""
+        probe = path
+        while True:
+            if probe in self.marks:
+                return self.marks[probe]
+            if not probe:
+                return (None, None)
+            cut = max(probe.rfind("."), probe.rfind("["))
+            probe = probe[:cut] if cut > 0 else ""
+
+
+def decode_bytes(raw: bytes, name: str) -> str:
+    """UTF-8 (with or without BOM), then GB18030; anything else is a clear error."""
+    if b"\x00" in raw[:4096]:
+        raise BriefError(f"{name} 不是文本文件（含有二进制内容），无法读取。已尝试编码：UTF-8、UTF-8 BOM、GB18030。")
+    for enc in ENCODINGS:
+        try:
+            return raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    raise BriefError(f"{name} 无法解码。已尝试编码：UTF-8、UTF-8 BOM、GB18030；请另存为 UTF-8。")
+
+
+def read_text_file(path: Path) -> str:
+    name = str(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise BriefError(f"找不到文件：{name}") from None
+    except OSError as exc:
+        raise BriefError(f"无法读取文件 {name}：{exc.strerror or exc}") from None
+    if path.is_dir():
+        raise BriefError(f"{name} 是目录，不是 YAML 文件。")
+    if size > MAX_BYTES:
+        raise BriefError(f"{name} 太大（{size} 字节），单个简报不得超过 {MAX_BYTES // 1000} KB。")
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise BriefError(f"无法读取文件 {name}：{exc.strerror or exc}") from None
+    return decode_bytes(raw, name)
+
+
+def _yaml_hint(problem: str) -> str:
+    if "tab" in problem or "\\t" in problem:
+        return "（YAML 不允许用 Tab 缩进，请改用空格）"
+    if "could not find expected ':'" in problem or "mapping values are not allowed" in problem:
+        return "（检查冒号：键和值之间要用半角冒号加空格，如 `kind: 推进会`；值里含冒号时请加引号）"
+    if "found unexpected end of stream" in problem or "quoted scalar" in problem:
+        return "（引号没有闭合）"
+    if "expected <block end>" in problem or "indentation" in problem:
+        return "（缩进不一致：同一层级的键要对齐）"
+    if "found character" in problem:
+        return "（含有 YAML 不允许的字符，可给值加引号）"
+    return ""
+
+
+class _Builder:
+    def __init__(self, file: str):
+        self.file = file
+        self.marks: dict[str, tuple[int, int]] = {}
+        self.count = 0
+        self.scalars = SafeConstructor()
+
+    def build(self, node: yaml.Node, path: str, depth: int = 0) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES or depth > 64:
+            raise BriefError(f"{self.file} 结构过大或嵌套过深（可能是别名炸弹），已拒绝读取。")
+        self.marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if isinstance(node, yaml.MappingNode):
+            out: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    raise self._error("不支持 YAML 合并键 `<<`，请直接写出各项。", key_node, path)
+                key = self.build(key_node, path, depth + 1)
+                if not isinstance(key, (str, int, float, bool)) or key is None:
+                    raise self._error("键必须是文字。", key_node, path)
+                key = str(key)
+                child = f"{path}.{key}" if path else key
+                if key in out:
+                    raise self._error(f"键 `{key}` 重复出现。", key_node, child)
+                self.marks[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                out[key] = self.build(value_node, child, depth + 1)
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, f"{path}[{i}]", depth + 1) for i, item in enumerate(node.value)]
+        try:
+            return self.scalars.construct_object(node, deep=True)
+        except (ConstructorError, ValueError, OverflowError):
+            # e.g. 2026-13-08 looks like a date but is not one: keep the text and
+            # let the brief validator say what it expected at this key.
+            return str(node.value)
+
+    def _error(self, message: str, node: yaml.Node, path: str) -> BriefError:
+        problem = Problem(message, self.file, node.start_mark.line + 1, node.start_mark.column + 1, path)
+        return BriefError(f"{self.file} 有误：", [problem])
+
+
+def load_yaml_text(text: str, file: str) -> Located:
+    """Parse one YAML document safely; syntax errors become a located BriefError."""
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+        raise BriefError(f"{file} 太大，单个文件不得超过 {MAX_BYTES // 1000} KB。")
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "语法错误"
+        line = mark.line + 1 if mark else None
+        col = mark.column + 1 if mark else None
+        raise BriefError(
+            f"{file} 不是合法的 YAML：",
+            [Problem(f"语法错误：{problem}{_yaml_hint(str(problem))}", file, line, col)],
+        ) from None
+    except yaml.YAMLError as exc:
+        raise BriefError(f"{file} 不是合法的 YAML：{exc}") from None
+    if node is None:
+        return Located({}, file)
+    builder = _Builder(file)
+    data = builder.build(node, "")
+    return Located(data, file, builder.marks)
+
+
+def load_yaml_file(path: Path) -> Located:
+    return load_yaml_text(read_text_file(path), str(path))
