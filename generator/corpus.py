@@ -1,0 +1,524 @@
+"""Ingest web copies of past speeches into the corpus (``speechgen ingest``).
+
+Web copies carry site chrome, traditional characters, half-width punctuation,
+PDF line breaks, page numbers and several speeches per page. Mining and the
+templates need one clean simplified-Chinese speech per file, so this module
+cleans *only* those artefacts and never rewrites the wording itself. The
+rules are documented for staff in ``speeches/README.md``.
+
+Everything here is deterministic: the same input bytes always give the same
+file names and the same output bytes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from generator.errors import CorpusError
+from generator.speechfile import format_speech
+
+# --- character classes ------------------------------------------------------
+
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# Full-width punctuation that sits "inside" Chinese text (spaces around it are PDF noise).
+CJK_PUNCT = "，。、；：？！“”‘’（）《》〈〉【】「」『』—…·"
+CJK = HAN + CJK_PUNCT
+PINYIN = "a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
+TONE = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜǹḿńň"
+LOST = "××"  # visible marker for text lost in the source (a name, a character)
+
+# --- site chrome --------------------------------------------------------------
+
+# Whole lines that belong to the web page, not to the speech.
+CHROME_LINES = [
+    re.compile(p)
+    for p in (
+        r"^您好[，,]?\s*欢迎(访问|来到|光临).{0,30}$",
+        r"^当前位置\s*[:：]",
+        r"^(购物车|我的足迹|我的收藏|登录|注册|免费注册|会员中心|返回顶部|收藏本站|设为首页)$",
+        r"^.{0,20}(加入\s*VIP|免费下载|立即下载|下载文档|下载本文).{0,20}$",
+        r"^本文标题\s*[:：]",
+        r"^(链接地址|本文链接|原文链接|原文地址|文章链接|网址)\s*[:：]",
+        r"^(时间|发布时间|更新时间|日期)\s*[:：]\s*\d{4}[-/年]\d{1,2}[-/月]\d{1,2}",
+        r"^导语\s*[:：].*(网友上传|不代表本站观点)",
+        r"^(推荐访问|相关推荐|相关文章|猜你喜欢|热门推荐|热门文章|上一篇|下一篇|更多范文)\s*[:：]?",
+        r"^.{0,30}(版权所有|免责声明|侵权请联系|本站仅提供存储).{0,40}$",
+        r"^(https?://|www\.)\S*$",
+        r"^\d+\s*/\s*\d+$",  # "3/12" page counters
+        r"^第\s*\d+\s*页(\s*共\s*\d+\s*页)?$",
+    )
+]
+# Fragments glued into the text (title lines or mid-sentence promos).
+CHROME_INLINE = [
+    re.compile(p)
+    for p in (
+        r"多篇精选范例参考[，,]\s*希望能为大家提供帮助[。.]?",
+        r"(?<!公)众号请",  # a "…公众号请关注…" promo cut into a sentence
+        r"(关注|搜索)(微信)?公众号[^。，,\n]{0,20}(获取|下载|免费)[^。，,\n]{0,20}",
+        r"[^。\n]{0,30}一文来源于网友上传[^。\n]*。?",
+        r"本文由[^。\n]{0,20}(整理|上传|发布)[^。\n]{0,20}[。]?",
+    )
+]
+TITLE_HINTS = [
+    re.compile(r"^本文标题\s*[:：]\s*(.+)$"),
+    re.compile(r"^当前位置\s*[:：].*>\s*([^>]+)$"),
+    re.compile(r"^导语\s*[:：]\s*(.+?)一文来源于"),
+]
+# Evaluation text left behind by a chat assistant that wrote the page.
+AI_RESIDUE = re.compile(r"(非常好|很好)[，,]以上(分析|内容|讲话)[^\n]*$")
+
+# --- structure ------------------------------------------------------------------
+
+SPEECH_HEADER = re.compile(
+    r"^(?:篇[一二三四五六七八九十百]+|第[一二三四五六七八九十百\d]+篇|范文[一二三四五六七八九十\d]+)\s*[：:]\s*(.*)$"
+)
+TITLE_WORDS = re.compile(r"讲话|发言|主持|致辞|稿|提纲|材料|汇报|报告")
+TITLE_END = re.compile(r"^(.*(?:讲话稿|讲话|发言稿|发言材料|发言|主持词|致辞|提纲|材料))\d+([" + HAN + r"].*)$")
+COLLECTION_NOTE = re.compile(r"[（(]共[^）)]{1,8}[）)]$")
+LIST_MARKER = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、是要]|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、](?!\d)"
+    r"|第[一二三四五六七八九十]+[，、：是]|首先|其次|再次|最后|同志们|——)"
+)
+DATE_LINE = re.compile(r"^[（(]?\d{4}年\d{1,2}月\d{1,2}日[）)]?$")
+# Characters that may follow a number as a measure word, so "5个" is never a page number.
+UNITS = set(
+    "年月日号时点分秒个万亿千百十元角人名家项次件条处户台辆米吨份多余来倍期届批所座支位天周岁部类级星"
+    "幢层栋间张本门套篇章节遍轮斤克升块对组队场岗平里亩顷厂区镇乡村县省路线楼室床架艘只头匹棵株口小"
+    "成折股季"
+)
+PAGE_NUMBER = re.compile(r"(?<=[" + CJK + r"])(?<![第前后近约共计超达至占列排])(\d{1,2})(?=[" + HAN + r"])")
+
+
+@dataclass
+class Speech:
+    """One cleaned speech, ready to be written as a corpus file."""
+
+    title: str
+    body: str
+    source: str
+    index: int = 1
+
+    @property
+    def meta(self) -> dict[str, str]:
+        text = self.title + "\n" + self.body
+        return {
+            "title": self.title,
+            "kind": detect_kind(self.title, self.body),
+            "topic": detect_topic(self.title, self.body),
+            "level": detect_level(text),
+            "source": self.source,
+        }
+
+
+# --- reading ----------------------------------------------------------------------
+
+
+def read_source(path: Path) -> str:
+    """Read a web copy; the sites serve UTF-8 (with or without BOM) or GB18030."""
+    try:
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise CorpusError(f"{path}：是目录，请给出讲话稿文件") from None
+    except FileNotFoundError:
+        raise CorpusError(f"{path}：文件不存在") from None
+    except OSError as exc:
+        raise CorpusError(f"{path}：无法读取（{exc.strerror or exc}）") from None
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise CorpusError(f"{path}：无法识别文件编码（已尝试 UTF-8、GB18030），请另存为 UTF-8 后重试")
+
+
+# --- character-level cleaning --------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc  # lazy: only ingest needs it
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional → simplified (OpenCC t2s); simplified text passes unchanged."""
+    return _t2s().convert(text)
+
+
+def repair_mojibake(text: str) -> str:
+    """Re-decode GBK text that was read one byte out of step (shows up as private-use chars).
+
+    If the run cannot be decoded cleanly the private-use characters are simply dropped.
+    """
+
+    def fix(match: re.Match[str]) -> str:
+        run = match.group(0)
+        raw = run.encode("gb18030", errors="replace")
+        for trim in range(0, 3):
+            try:
+                fixed = raw[1:len(raw) - trim].decode("gbk")
+            except UnicodeDecodeError:
+                continue
+            if not re.search("[\ue000-\uf8ff]", fixed):
+                return fixed
+        return re.sub("[\ue000-\uf8ff]", "", run)
+
+    return re.sub(r"[" + HAN + r"\ue000-\uf8ff]*[\ue000-\uf8ff][" + HAN + r"\ue000-\uf8ff\^`~|]*", fix, text)
+
+
+def remove_pinyin_glosses(text: str) -> str:
+    """Drop reading aids such as 區(qū); a gloss whose character was lost becomes a placeholder."""
+    gloss = r"[(（](?=[^)）]*[" + TONE + r"])[" + PINYIN + r"]{1,8}[)）]"
+    text = re.sub(r"(?<=[" + HAN + r"])" + gloss, "", text)
+    # "變?yōu)" — the character and the "(" were lost, only the reading survived.
+    return re.sub(r"\?(?=[^)]*[" + TONE + r"])[" + PINYIN + r"]{1,8}\)", "??", text)
+
+
+def remove_noise(text: str) -> str:
+    """Replacement characters, zero-width and control characters, leftover private-use chars."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = re.sub(r"[\ufffd\ufeff\u200b-\u200f\u2060\ue000-\uf8ff]", "", text)
+    text = re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", "", text)
+    return text.replace("\u00a0", " ").replace("\u3000", " ")
+
+
+def mark_lost_names(line: str) -> str:
+    """Turn ``?`` placeholders (a name lost by the site's encoding) into a visible ××.
+
+    ``??`` is always a placeholder; a single ``?`` is one when it opens a clause
+    (``刚才,?结合``). A ``?`` after a Chinese character is a real question mark.
+    """
+    line = re.sub(r"[?？]{2,}", LOST, line)
+    return re.sub(r"(^|(?<=[，,、：:；;。（(“\"]))[?？](?=[" + HAN + r"])", LOST, line)
+
+
+def pair_quotes(line: str) -> str:
+    """Straight double quotes become “ ” in turn (the count restarts on every line)."""
+    if '"' not in line or not re.search("[" + HAN + "]", line):
+        return line
+    out, opening = [], True
+    for ch in line:
+        if ch == '"':
+            out.append("“" if opening else "”")
+            opening = not opening
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def normalize_punctuation(line: str) -> str:
+    """Half-width , : ; ? ! ( ) " → full width in Chinese text; 1. 4.15 10:50 stay as they are."""
+    if not re.search("[" + HAN + "]", line):
+        return line
+    line = pair_quotes(line)
+    line = re.sub(r"(?<!\d),|,(?!\d)", "，", line)
+    line = re.sub(r"(?<!\d):(?!//)|:(?!\d|//)", "：", line)
+    line = line.replace(";", "；").replace("!", "！").replace("?", "？")
+    # Parentheses: a pair around or next to Chinese becomes full width; so does a lone one.
+    line = re.sub(
+        r"\(([^()\n]*)\)",
+        lambda m: f"（{m.group(1)}）" if re.search("[" + HAN + "]", m.group(0)) or _han_near(line, m) else m.group(0),
+        line,
+    )
+    line = re.sub(r"\((?=[" + HAN + r"])|(?<=[" + HAN + r"])\(", "（", line)
+    return re.sub(r"(?<=[" + HAN + r"])\)|\)(?=[" + HAN + r"])", "）", line)
+
+
+def _han_near(line: str, m: re.Match[str]) -> bool:
+    before = line[m.start() - 1:m.start()]
+    after = line[m.end():m.end() + 1]
+    return bool(re.match("[" + HAN + "]", before) or re.match("[" + HAN + "]", after))
+
+
+def remove_cjk_spaces(line: str) -> str:
+    """Spaces between Chinese characters/punctuation come from PDF copy (``工 作攻坚``)."""
+    return re.sub(r"(?<=[" + CJK + r"])[ \t]+(?=[" + CJK + r"])", "", line).strip()
+
+
+def clean_line(line: str) -> str:
+    """All per-line rules, in the order they depend on each other."""
+    for pattern in CHROME_INLINE:
+        line = pattern.sub("", line)
+    line = mark_lost_names(line)
+    line = normalize_punctuation(line)
+    return remove_cjk_spaces(line)
+
+
+def strip_chrome(lines: list[str]) -> tuple[list[str], str]:
+    """Drop site chrome lines; return the remaining lines and the page's own title, if shown."""
+    kept, hint = [], ""
+    for raw in lines:
+        line = raw.strip()
+        for pattern in TITLE_HINTS:
+            m = pattern.match(line)
+            if m and not hint:
+                hint = clean_line(m.group(1))
+        if any(p.search(line) for p in CHROME_LINES):
+            continue
+        kept.append(line)
+    return kept, hint
+
+
+# --- paragraph-level cleaning ----------------------------------------------------------
+
+
+def _cut_clause(line: str) -> bool:
+    """A line ending in ``，真`` was cut mid-word: a one-character clause is never complete."""
+    return bool(re.search(r"[，、][" + HAN + r"]$", line))
+
+
+def should_join(a: str, b: str) -> bool:
+    """Was the break between lines *a* and *b* made by the page, not by the author?"""
+    if not a or not b or LIST_MARKER.match(b) or DATE_LINE.match(a) or DATE_LINE.match(b):
+        return False
+    if a.startswith("——"):
+        return False
+    last = a[-1]
+    if last in "。！？：…" or (last in "”’）" and len(a) > 1 and a[-2] in "。！？…"):
+        return False
+    if last in "，、":
+        return True
+    if last == "；":
+        return len(a) >= 40
+    if LIST_MARKER.match(a) and len(a) <= 40:
+        return _cut_clause(a)
+    return len(a) >= 25 or _cut_clause(a)
+
+
+def join_broken_lines(lines: list[str]) -> list[str]:
+    """Join lines broken mid-sentence; a blank line is always a real paragraph break."""
+    out: list[str] = []
+    prev_blank = True
+    for line in lines:
+        if not line:
+            prev_blank = True
+            continue
+        if out and not prev_blank and should_join(out[-1], line):
+            out[-1] += line
+        else:
+            out.append(line)
+        prev_blank = False
+    return out
+
+
+def remove_page_numbers(line: str) -> str:
+    """Page numbers that PDF copy dropped into a sentence (``以“季1度赛”`` → ``以“季度赛”``)."""
+
+    def drop(m: re.Match[str]) -> str:
+        nxt = line[m.end():m.end() + 1]
+        return m.group(0) if nxt in UNITS else ""
+
+    return PAGE_NUMBER.sub(drop, line)
+
+
+def split_glued(line: str) -> list[str]:
+    """A closing "谢谢大家！" followed by more text lost its line break; restore it."""
+    parts = re.split(r"(?<=谢谢大家！)(?=.)", line)
+    return [p for p in parts if p]
+
+
+def clean_body(lines: list[str]) -> list[str]:
+    """Paragraph rules over one speech's lines."""
+    unglued = [part for line in lines for part in (split_glued(line) if line else [""])]
+    out: list[str] = []
+    for line in join_broken_lines(unglued):
+        line = AI_RESIDUE.sub("", remove_page_numbers(line)).strip()
+        if line:
+            out.append(line)
+    return out
+
+
+# --- splitting ----------------------------------------------------------------------------
+
+
+def looks_like_title(line: str) -> bool:
+    """Short, no sentence punctuation, and names a speech genre (讲话/发言/主持词…)."""
+    return (
+        0 < len(line) <= 60
+        and not re.search(r"[。！？]", line)
+        and not line.endswith("：")
+        and not line.startswith(("同志们", "尊敬的", "各位"))
+        and bool(TITLE_WORDS.search(line))
+    )
+
+
+def tidy_title(title: str) -> str:
+    return COLLECTION_NOTE.sub("", title.strip(" ：:")).strip()
+
+
+def split_speeches(lines: list[str], hint: str, fallback: str) -> list[tuple[str, list[str]]]:
+    """Split a page into (title, body lines); ``篇一：`` / ``第二篇：`` lines start a new speech."""
+    starts = [i for i, line in enumerate(lines) if SPEECH_HEADER.match(line)]
+    if not starts:
+        return [_single(lines, hint, fallback)]
+    found: list[tuple[str, list[str]]] = []
+    preamble = [line for line in lines[:starts[0]] if line]
+    if sum(len(line) for line in preamble) >= 200:
+        found.append(_single(preamble, hint, fallback))
+    for n, start in enumerate(starts):
+        end = starts[n + 1] if n + 1 < len(starts) else len(lines)
+        header = SPEECH_HEADER.match(lines[start]).group(1).strip()
+        body = [line for line in lines[start + 1:end]]
+        title, body = _titled(header, body)
+        if any(body):
+            found.append((title, body))
+    return found
+
+
+def _single(lines: list[str], hint: str, fallback: str) -> tuple[str, list[str]]:
+    lines = [line for line in lines if line]
+    if hint:
+        title = hint
+    elif lines and len(lines[0]) <= 60 and not re.search(r"[。！？]", lines[0]):
+        title = lines[0]
+    else:
+        title = fallback
+    return _strip_title(tidy_title(title), lines)
+
+
+def _titled(header: str, body: list[str]) -> tuple[str, list[str]]:
+    """The header's title, unless the next line is the real speech title (as on 篇一…篇六)."""
+    rest = ""
+    m = TITLE_END.match(header)
+    if m:  # "…讲话发言2紧盯目标": the title, a stray page/ordinal number, then body text
+        header, rest = m.group(1), m.group(2)
+    lines = ([rest] if rest else []) + [line for line in body if line]
+    if not rest and lines and lines[0] != header and looks_like_title(lines[0]):
+        return _strip_title(tidy_title(lines[0]), lines[1:])
+    return _strip_title(tidy_title(header), lines)
+
+
+def _strip_title(title: str, lines: list[str]) -> tuple[str, list[str]]:
+    """Drop repeats of the title at the top of the body, also when glued to the first sentence."""
+    lines = list(lines)
+    while lines and tidy_title(lines[0]) == title:
+        lines.pop(0)
+    if lines and lines[0].startswith(title) and len(lines[0]) > len(title):
+        lines[0] = lines[0][len(title):]
+    return title, lines
+
+
+# --- classification -----------------------------------------------------------------------
+
+KINDS = ("推进会", "动员部署会", "主持词", "座谈发言", "总结部署会", "other")
+TOPICS = {
+    "文明城市创建": r"文明城市|文明城区|创文明城|创城|创文|文明创建|双创|测评|文明委",
+    "人居环境整治": r"人居环境|环境整治|环境综合整治|环境综治|脏乱差|垃圾|卫生死角",
+    "城市管理": r"城市管理|城管|市容|占道经营|城市治理|行政执法|违法建设|违章",
+    "生态环境保护": r"生态环境|环保|污染|水环境|水质|减排|督察|河长",
+    "社区治理": r"社区治理|社区|小区|物业|基层治理|网格",
+}
+LEVELS = {  # self-references: 全区/我区/本区 …
+    "市": (r"全市(?!场)|我市|本市", r"(?<![城都])市委|(?<![城都])市政府|市直"),
+    "区": (r"全区(?!域)|我区|本区", r"(?<![社小园片辖城街景])区委|(?<![社小园片辖城街景])区政府|(?<![社小园片辖城街景])区直"),
+    "县": (r"全县(?!城)|我县|本县", r"县委|县政府|县直"),
+    "街道": (r"全街道|我街道|本街道|街道党工委|街道层面", r"街道办事处"),
+    "乡镇": (r"全镇|我镇|本镇|全乡|我乡|镇党委|乡党委", r"镇政府|乡政府"),
+}
+HOSTING = re.compile(r"议程|下面[，,]?请|会议到此结束|散会|现在开会|请.{1,12}(讲话|作报告)")
+CONVENED = re.compile(r"召开[^。！？]{0,40}?(推进会|动员[^。，]{0,12}会|部署会|总结[^。，]{0,12}会|座谈会)")
+
+
+def _kind_of(cue: str) -> str | None:
+    if "总结" in cue:
+        return "总结部署会"
+    if "动员" in cue or "部署" in cue or "誓师" in cue:
+        return "动员部署会"
+    if "推进会" in cue or "推进会议" in cue:
+        return "推进会"
+    if "座谈" in cue:
+        return "座谈发言"
+    return None
+
+
+def detect_kind(title: str, body: str) -> str:
+    """Genre from the title, the opening ("今天召开…推进会") and hosting phrases."""
+    if ("主持" in title and "讲话" not in title) or HOSTING.search(body) and "主持" in title:
+        return "主持词"
+    m = CONVENED.search(body[:300])
+    if m and (kind := _kind_of(m.group(0))):
+        return kind
+    if "座谈" in title or ("发言" in title and "讲话" not in title):
+        return "座谈发言"
+    return _kind_of(title) or "other"
+
+
+def detect_topic(title: str, body: str) -> str:
+    """Topic with the most keyword hits (title hits count 3×); weak evidence gives other."""
+    scores = {
+        topic: 3 * len(re.findall(cues, title)) + len(re.findall(cues, body))
+        for topic, cues in TOPICS.items()
+    }
+    best = max(scores, key=lambda t: scores[t])  # first topic wins ties
+    return best if scores[best] >= 3 else "other"
+
+
+def detect_level(text: str) -> str:
+    """Administrative level the speaker addresses (全区/我区 → 区); empty when unclear."""
+    strong = Counter({lv: len(re.findall(pats[0], text)) for lv, pats in LEVELS.items()})
+    level, hits = strong.most_common(1)[0]
+    if hits:
+        return level
+    weak = Counter({lv: len(re.findall(pats[1], text)) for lv, pats in LEVELS.items()})
+    level, hits = weak.most_common(1)[0]
+    return level if hits >= 2 else ""
+
+
+# --- files ----------------------------------------------------------------------------------
+
+
+def clean_source(text: str, source: str) -> list[Speech]:
+    """Whole pipeline for one page: characters, chrome, lines, split, paragraphs."""
+    text = remove_noise(repair_mojibake(text))
+    text = to_simplified(remove_pinyin_glosses(text))
+    lines, hint = strip_chrome(text.split("\n"))
+    lines = [clean_line(line) for line in lines]
+    # Drop a line emptied by inline chrome, but keep real blank lines as paragraph breaks.
+    fallback = Path(source).stem
+    speeches = []
+    for n, (title, body) in enumerate(split_speeches(lines, hint, fallback), start=1):
+        paragraphs = clean_body(body)
+        if paragraphs:
+            speeches.append(Speech(title, "\n".join(paragraphs), source, n))
+    for n, speech in enumerate(speeches, start=1):
+        speech.index = n
+    return speeches
+
+
+def file_stem(speech: Speech) -> str:
+    """``003-08-在城市创新治理推进会上的讲话稿``: source number, index, short title."""
+    stem = Path(speech.source).stem
+    m = re.match(r"\d+", stem)
+    prefix = m.group(0) if m else re.sub(r"[^\w\u4e00-\u9fff-]+", "", stem)[:20] or "speech"
+    short = re.sub(r"[^\w\u4e00-\u9fff]+", "", speech.title)[:30] or "讲话"
+    return f"{prefix}-{speech.index:02d}-{short}"
+
+
+def ingest_paths(files: list[Path], out_dir: Path) -> list[Path]:
+    """Clean each web copy and write one UTF-8 file per speech; returns the paths written."""
+    speeches: list[Speech] = []
+    for path in files:
+        found = clean_source(read_source(path), path.name)
+        if not found:
+            raise CorpusError(f"{path}：没有找到讲话正文")
+        speeches += found
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CorpusError(f"{out_dir}：无法创建输出目录（{exc.strerror or exc}）") from None
+    written: list[Path] = []
+    for speech in speeches:
+        target = out_dir / f"{file_stem(speech)}.md"
+        if target in written:
+            raise CorpusError(f"{target.name}：两篇讲话的文件名相同，请先给其中一个源文件改名")
+        try:
+            target.write_bytes(format_speech(speech.meta, speech.body).encode("utf-8"))
+        except OSError as exc:
+            raise CorpusError(f"{target}：无法写入（{exc.strerror or exc}）") from None
+        written.append(target)
+    return written
