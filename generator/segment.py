@@ -233,19 +233,22 @@ def heading_end(text: str, start: int, limit: int) -> tuple[int, bool]:
         if text[i] == " " and i - start >= 8 and i + 1 < limit and "\u4e00" <= text[i + 1] <= "\u9fff":
             break
         i += 1
+    own_line = i >= limit or text[i] in "\n "
     end = i + 1 if i < limit and text[i] in "。！？!?" else i
     inner = [m.start() for m in ENUM_RE.finditer(text, start + 2, end) if m.start() > start + 3] + \
             [m.start() for m in L2_RE.finditer(text, start + 2, end)]
     if inner:
         return min(inner), True
-    if end - start <= 40:
+    if own_line and end - start <= 60:
         return end, True
     head = text[start:end]
     lead = re.match(rf"[{NUM}]{{1,3}}、|[（(][{NUM}]{{1,3}}[）)]", head)
     off = lead.end() if lead else 0
     parts = CLAUSE_SPLIT.split(head[off:], maxsplit=1)
-    if len(parts) == 2 and 2 <= len(parts[0]) <= 8:
+    if len(parts) == 2 and 2 <= len(parts[0]) <= 8 and len(parts[1]) > len(parts[0]) + 2:
         return start + off + len(parts[0]) + 1 + len(parts[0]), True
+    if end - start <= 40:
+        return end, True
     if len(parts) == 2 and len(parts[0]) <= 20:
         return start + off + len(parts[0]), True
     return start + 30, False
