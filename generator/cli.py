@@ -45,6 +45,108 @@ def run(action: Callable[[], T]) -> T:
         raise fail(f"错误：{exc}", 2) from None
 
 
+TemplatesOpt = Annotated[
+    Path | None, typer.Option("--templates", help="自定义模板目录（可覆盖或新增讲话类型、主题包），在沙箱中运行")
+]
+
+
+def _dirs(templates: Path | None):
+    from generator.errors import TemplateError
+    from generator.packs import TemplateDirs
+
+    if templates is not None and not templates.is_dir():
+        raise TemplateError(f"模板目录不存在：{templates}")
+    return TemplateDirs(templates.resolve() if templates else None)
+
+
+@app.command("render")
+def render_cmd(
+    brief: Annotated[Path, typer.Argument(help="简报 YAML 文件")],
+    out: Annotated[Path | None, typer.Option("-o", "--out", help="输出文件；不给则打印到屏幕")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", "-f", help="格式：md、txt 或 docx（默认按输出文件后缀，否则 md）")] = None,
+    script: Annotated[str, typer.Option("--script", help="字形：simplified（简体）、traditional（繁体，opencc s2t）或 s2twp（台湾用语）")] = "simplified",
+    reference_docx: Annotated[Path | None, typer.Option("--reference-docx", help="参照的 Word 文件：沿用其页面设置和段落样式")] = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的输出文件")] = False,
+    templates: TemplatesOpt = None,
+) -> None:
+    """根据简报生成一篇讲话稿初稿。"""
+    from generator.export import draft_bytes, guess_format
+    from generator.render import render_file
+    from generator.writers.text import atomic_write
+
+    def act() -> None:
+        chosen = guess_format(out, fmt)
+        if chosen == "docx" and out is None:
+            raise typer.BadParameter("docx 格式必须用 -o 指定输出文件。")
+        draft = render_file(brief, _dirs(templates))
+        data = draft_bytes(draft, chosen, script=script, reference_docx=reference_docx)
+        if out is None:
+            sys.stdout.write(data.decode("utf-8"))
+        else:
+            atomic_write(out, data, force=force)
+        where = f"，已写入 {out}" if out else ""
+        typer.echo(f"共 {draft.chars} 字，按每分钟 170 字约讲 {draft.minutes():.1f} 分钟{where}。", err=True)
+
+    run(act)
+
+
+@app.command("validate")
+def validate_cmd(
+    briefs: Annotated[list[Path], typer.Argument(help="一个或多个简报 YAML 文件")],
+    templates: TemplatesOpt = None,
+) -> None:
+    """检查简报是否有误（一次列出全部问题），不生成讲话稿。"""
+    from generator.brief import load_brief
+    from generator.errors import SpeechgenError
+
+    def act() -> int:
+        dirs = _dirs(templates)
+        kinds, topics = dirs.kinds(), dirs.topics()
+        failed = 0
+        for path in briefs:
+            try:
+                load_brief(path, kinds, topics)
+                typer.echo(f"{path}：通过。")
+            except SpeechgenError as exc:
+                failed += 1
+                typer.echo(f"错误：{exc.render()}", err=True)
+        return failed
+
+    failed = run(act)
+    if failed:
+        raise typer.Exit(2)
+
+
+@app.command("init")
+def init_cmd(
+    kind: Annotated[str, typer.Option("--kind", "-k", help="讲话类型")] = "推进会",
+    topic: Annotated[str, typer.Option("--topic", "-t", help="主题")] = "文明城市创建",
+    out: Annotated[Path | None, typer.Option("-o", "--out", help="写入文件；不给则打印到屏幕")] = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的文件")] = False,
+) -> None:
+    """生成一份带中文注释的简报样例，改好后即可用 render 生成讲话稿。"""
+    from generator.starter import starter_brief
+    from generator.writers.text import atomic_write
+
+    def act() -> None:
+        text = starter_brief(kind, topic)
+        if out is None:
+            sys.stdout.write(text)
+        else:
+            atomic_write(out, text.encode("utf-8"), force=force)
+            typer.echo(f"已写入 {out}。下一步：speechgen render {out} -o 讲话稿.docx", err=True)
+
+    run(act)
+
+
+@app.command("list")
+def list_cmd(templates: TemplatesOpt = None) -> None:
+    """列出可用的讲话类型和主题。"""
+    from generator.catalog import describe_catalog
+
+    run(lambda: typer.echo(describe_catalog(_dirs(templates))))
+
+
 @app.command("ingest")
 def ingest_cmd(
     files: Annotated[list[Path], typer.Argument(help="要整理的讲话稿原文（txt/md，可含多篇）")],

@@ -21,7 +21,7 @@ from generator.wording import TOKENS
 
 BUILTIN_TEMPLATES = PROJECT_ROOT / "templates"
 PACK_TOKENS = frozenset(TOKENS) - {"区"}
-PHRASE_TOKENS = PACK_TOKENS | {"工作", "简称", "事业", "会议"}
+PHRASE_TOKENS = PACK_TOKENS | {"工作", "简称", "事业", "会议", "上级"}
 TOKEN_RE = re.compile(r"\{([^{}]*)\}")
 MAX_PACK_BYTES = 2_000_000
 

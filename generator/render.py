@@ -9,7 +9,7 @@ times and keep the closest draft, so output stays deterministic.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from jinja2 import TemplateError as JinjaTemplateError
@@ -48,11 +48,11 @@ class Budget:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "situation": self.count(1.5, 1, 5),
+            "situation": self.count(1.5, 1, 4),
             "achievements": self.count(2, 1, 6),
-            "problems": self.count(3, 2, 6),
-            "measures": self.count(3.5, 2, 8),
-            "points": self.count(3, 2, 7),
+            "problems": self.count(3, 2, 5),
+            "measures": self.count(2.5, 2, 6),
+            "points": self.count(3, 2, 6),
             "leadership": self.count(2.5, 2, 5),
             "host": self.count(3, 2, 8),
             "closing": self.count(1, 1, 3),
@@ -91,12 +91,15 @@ def brief_context(brief: Brief) -> dict[str, Any]:
                    for f in a.figures]
         achievements.append({"title": _fw(a.title), "detail": _fw(a.detail),
                              "figures": "，".join(figures)})
+    def when(day) -> str:
+        return "" if day is None else (month_day(day) if day.year == meeting.date.year else cn_date(day))
+
     measures = [{
         "title": _fw(m.title), "points": [_fw(p) for p in m.points], "owner": _fw(m.owner),
-        "deadline": month_day(m.deadline) if m.deadline else "",
-        "deadline_year": m.deadline.year if m.deadline else None,
+        "deadline": when(m.deadline),
     } for m in brief.measures]
-    targets = [{"text": _fw(t.text), "deadline": cn_date(t.deadline) if t.deadline else ""}
+    targets = [{"text": _fw(t.text), "deadline": when(t.deadline),
+                "full": f"{when(t.deadline)}前{_fw(t.text)}" if t.deadline else _fw(t.text)}
                for t in brief.targets]
     return {
         "kind": brief.kind,
@@ -120,7 +123,7 @@ def brief_context(brief: Brief) -> dict[str, Any]:
         "measures": measures,
         "targets": targets,
         "countdown": countdown(meeting.date, brief.deadline) if brief.deadline else "",
-        "deadline": month_day(brief.deadline) if brief.deadline else "",
+        "deadline": when(brief.deadline),
         "deadline_full": cn_date(brief.deadline) if brief.deadline else "",
     }
 
@@ -152,7 +155,7 @@ class Renderer:
         words = base["L"]
         pack = _pack_for(self.dirs, brief.topic, tuple(sorted(words.items())))
         extra = {"工作": pack["work"], "简称": pack["short"], "事业": pack["cause"],
-                 "会议": base["meeting"]["title"]}
+                 "会议": base["meeting"]["title"], "上级": base["parent_lead"]}
         phrases = load_phrases(self.dirs)
         v = Variation(brief.effective_seed, phrases, make_substitute({**words, **extra}))
         context = {**base, "pack": pack, "v": v, "n": Budget(scale).as_dict()}
@@ -188,11 +191,12 @@ class Renderer:
         return best[1]
 
     def _draft(self, brief: Brief, base: dict[str, Any], scale: float) -> Draft:
-        text = tidy(self._markup(brief, base, scale))
+        blocks = [replace(b, text=tidy(b.text), lead=tidy(b.lead))
+                  for b in parse_markup(self._markup(brief, base, scale))]
         speaker = " ".join(x for x in (brief.speaker.title, brief.speaker.name) if x)
         return Draft(
             title=draft_title(brief), speaker=fullwidth(speaker), date=cn_date(brief.meeting.date),
-            blocks=parse_markup(text), kind=brief.kind, topic=brief.topic,
+            blocks=blocks, kind=brief.kind, topic=brief.topic,
             locality=brief.locality.name,
         )
 

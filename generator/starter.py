@@ -1,0 +1,93 @@
+"""The commented starter brief written by ``speechgen init``.
+
+Every key is explained in Chinese next to an example value; the file renders as
+it is, so a new user goes from ``init`` to a draft in two commands.
+"""
+
+from __future__ import annotations
+
+from generator.brief import KINDS, TOPICS
+from generator.errors import BriefError
+
+STARTER = """\
+# 讲话稿简报（由 speechgen init 生成）。改好后运行：speechgen render {file_hint} -o 讲话稿.docx
+# 规则：讲话稿里的地名、日期、人名、数字都只来自这份简报；不填的可选项会整句省略，不会编造。
+# 键名可以用英文或中文（如 kind 或 类型）。# 后面是注释，可删除。
+
+kind: {kind}                 # 必填。讲话类型：推进会、动员部署会、主持词、座谈发言、总结部署会
+topic: {topic}           # 必填。主题：文明城市创建、人居环境整治、城市管理、生态环境保护、社区治理
+
+locality:                    # 必填。本地区
+  name: 福海区               # 必填。名称，如 福海区、城关街道、靖安县
+  level: 区                  # 必填。层级：市、区、县、街道、乡镇、社区（决定“全区”“区委、区政府”等说法）
+  parent: 滨海市             # 可选。上级，用于“落实市委、市政府部署”的表述；不填则不提上级
+
+meeting:                     # 必填。会议
+  title: {meeting_title}     # 必填。会议名称，标题会写成“在……上的讲话”
+  date: 2026-05-08           # 必填。会议日期，写成 年-月-日，稿中印为 2026年5月8日
+  # place: 区行政中心一楼会议室   # 可选。会议地点
+{host_block}
+speaker:                     # 必填。讲话人
+  title: {speaker_title}              # 必填。职务
+  # name: 王明               # 可选。姓名，只出现在标题下方的署名中
+
+# prior_speakers:            # 可选。会上先发言的同志，稿中写成“刚才，……同志……，讲得很好”
+#   - {{name: 陈立, role: 区委常委、宣传部部长, did: 通报了前一阶段工作情况}}
+
+achievements:                # 可选。成绩；不填则只用不含具体数字的笼统表述
+  - title: 组织推进有力      # 每条成绩的小标题
+    detail: 建立了区、街道、社区三级联动的工作机制   # 可选。具体做法
+  - title: 环境面貌明显改善
+    figures:                 # 可选。数据：指标、数值、单位、对比值（可选，用来写“同比增长”“提高几个百分点”）
+      - {{label: 清运垃圾, value: 41500, unit: 吨}}              # 印为“清运垃圾4.15万吨”
+      - {{label: 问题整改率, value: 97, unit: "%", baseline: 89}}  # 印为“问题整改率达到97%，同比提高8个百分点”
+
+problems:                    # 可选。存在的问题；不填则从主题包的常见问题中选用
+  - {{title: 发展还不够平衡, detail: 部分片区推进缓慢，存在等靠心理}}
+
+measures:                    # 可选。下一步措施；不够时由主题包的标准措施补足
+  - title: 突出专项整治
+    points: [集中整治突出问题, 建立问题台账逐项销号]   # 要点，稿中写成“一是……；二是……”
+    # owner: 区城管局        # 可选。牵头单位
+    # deadline: 2026-06-30   # 可选。完成时限
+
+# targets:                   # 可选。目标，字符串或 {{text, deadline}}
+#   - 问题整改率稳定在较高水平
+# deadline: 2026-07-10       # 可选。下一个节点日期（如迎检），稿中写“距7月10日只有两个多月”
+length: {length}                   # 可选。讲话时长（分钟），按每分钟170字控制篇幅，默认15
+# seed: 1                    # 可选。措辞随机种子；不填则按地区和会议自动确定，同一简报每次结果相同
+"""
+
+HOST_BLOCK = """\
+  attendees:                 # 主持词用。出席人员
+    - 区委、区政府领导班子成员
+    - 各街道（乡镇）和区直有关部门主要负责同志
+  agenda:                    # 主持词用。会议议程，稿中逐项串联
+    - 观看工作专题片
+    - 区委常委、宣传部部长陈立同志通报工作情况
+    - 区委书记作讲话
+"""
+
+MEETING_TITLES = {
+    "文明城市创建": "全区创建全国文明城市工作{suffix}",
+    "人居环境整治": "全区人居环境整治工作{suffix}",
+    "城市管理": "全区城市管理工作{suffix}",
+    "生态环境保护": "全区生态环境保护工作{suffix}",
+    "社区治理": "全区社区治理工作{suffix}",
+}
+SUFFIX = {"推进会": "推进会", "动员部署会": "动员部署会", "主持词": "推进会",
+          "座谈发言": "座谈会", "总结部署会": "总结部署会"}
+
+
+def starter_brief(kind: str, topic: str) -> str:
+    if kind not in KINDS:
+        raise BriefError(f"不认识的讲话类型“{kind}”。可选：{'、'.join(KINDS)}。")
+    if topic not in TOPICS:
+        raise BriefError(f"不认识的主题“{topic}”。可选：{'、'.join(TOPICS)}。")
+    title = MEETING_TITLES[topic].format(suffix=SUFFIX[kind])
+    speaker = {"主持词": "区委副书记", "座谈发言": "区委副书记、区长"}.get(kind, "区委书记")
+    return STARTER.format(
+        kind=kind, topic=topic, meeting_title=title, speaker_title=speaker,
+        host_block=HOST_BLOCK if kind == "主持词" else "",
+        length=5 if kind == "主持词" else 15, file_hint="简报.yaml",
+    )
