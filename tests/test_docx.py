@@ -9,6 +9,8 @@ import pytest
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.draft import Draft, parse_markup
 from generator.errors import ExportError
@@ -363,3 +365,11 @@ def test_libreoffice_converts_to_pdf(tmp_path, written):
     )
     pdf = tmp_path / "draft.pdf"
     assert pdf.exists() and pdf.stat().st_size > 1000
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet="在全区市县安全生产工作会议上的讲话暨推进大会精神2026年和与", max_size=60))
+def test_split_title_never_loses_or_reorders_text(title):
+    lines = split_title(title)
+    assert "".join(lines) == title.strip()
+    assert all(lines) or title.strip() == ""
