@@ -153,18 +153,21 @@ def to_simplified(text: str) -> str:
 def repair_mojibake(text: str) -> str:
     """Re-decode GBK text that was read one byte out of step (shows up as private-use chars).
 
-    If the run cannot be decoded cleanly the private-use characters are simply dropped.
+    A run is the Chinese/private-use stretch around the private-use characters; it must
+    start after a non-Chinese character (as it does in the seeds), otherwise the good
+    characters glued in front would be re-decoded too. If the run cannot be decoded
+    cleanly the private-use characters are simply dropped.
     """
 
     def fix(match: re.Match[str]) -> str:
         run = match.group(0)
         raw = run.encode("gb18030", errors="replace")
-        for trim in range(0, 3):
+        for trim in range(3):
             try:
                 fixed = raw[1:len(raw) - trim].decode("gbk")
             except UnicodeDecodeError:
                 continue
-            if not re.search("[\ue000-\uf8ff]", fixed):
+            if fixed and not re.search("[\ue000-\uf8ff]", fixed):
                 return fixed
         return re.sub("[\ue000-\uf8ff]", "", run)
 
@@ -235,6 +238,13 @@ def _han_near(line: str, m: re.Match[str]) -> bool:
     return bool(re.match("[" + HAN + "]", before) or re.match("[" + HAN + "]", after))
 
 
+def remove_ocr_specks(line: str) -> str:
+    """A dot between two Chinese characters is a speck (``经不起.上级``); a lone lowercase
+    letter there stands for a misread character (``水环境质h被曝光``) and is marked as lost."""
+    line = re.sub(r"(?<=[" + HAN + r"])[.·](?=[" + HAN + r"])", "", line)
+    return re.sub(r"(?<=[" + HAN + r"])[a-z](?=[" + HAN + r"])", LOST, line)
+
+
 def remove_cjk_spaces(line: str) -> str:
     """Spaces between Chinese characters/punctuation come from PDF copy (``工 作攻坚``)."""
     return re.sub(r"(?<=[" + CJK + r"])[ \t]+(?=[" + CJK + r"])", "", line).strip()
@@ -245,7 +255,7 @@ def clean_line(line: str) -> str:
     for pattern in CHROME_INLINE:
         line = pattern.sub("", line)
     line = mark_lost_names(line)
-    line = normalize_punctuation(line)
+    line = normalize_punctuation(remove_ocr_specks(line))
     return remove_cjk_spaces(line)
 
 
@@ -412,6 +422,8 @@ TOPICS = {
     "城市管理": r"城市管理|城管|市容|占道经营|城市治理|行政执法|违法建设|违章",
     "生态环境保护": r"生态环境|环保|污染|水环境|水质|减排|督察|河长",
     "社区治理": r"社区治理|社区|小区|物业|基层治理|网格",
+    # Subjects outside the five packs compete too, so they are not forced into one.
+    "other": r"社会治理|市域|招商|投资环境|营商环境|安全生产|信访|乡村振兴",
 }
 LEVELS = {  # self-references: 全区/我区/本区 …
     "市": (r"全市(?!场)|我市|本市", r"(?<![城都])市委|(?<![城都])市政府|市直"),
@@ -454,7 +466,7 @@ def detect_topic(title: str, body: str) -> str:
         topic: 3 * len(re.findall(cues, title)) + len(re.findall(cues, body))
         for topic, cues in TOPICS.items()
     }
-    best = max(scores, key=lambda t: scores[t])  # first topic wins ties
+    best = max(scores, key=lambda t: scores[t])  # first topic in TOPICS wins ties
     return best if scores[best] >= 3 else "other"
 
 
