@@ -318,7 +318,7 @@ def choice(options: tuple[str, ...], what: str, synonyms: dict[str, str] | None 
 def listing(item: Callable[[Any, str, str, Checker], Any], max_items: int = 50):
     def parse(raw: Any, src: str, canon: str, ck: Checker) -> tuple[Any, ...] | None:
         if not isinstance(raw, list):
-            raw = [raw] if isinstance(raw, (str, dict)) else raw
+            raw = [raw] if isinstance(raw, str) else raw
         if not isinstance(raw, list):
             ck.add(f"应当是列表，实际是{type_name(raw)}。", src, canon)
             return None
