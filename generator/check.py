@@ -1,0 +1,207 @@
+"""``speechgen check``: proof-read drafts before they go to the leader.
+
+Categories and severities (a finding's severity is fixed per category except where noted):
+
+=============  ========  ==========================================================
+placeholder    error     XX, ×××, 某某, ？？, ＊＊, {{ }}, 【单位】, （待补充）
+wrong_place    error     other places' names; 我市/全市上下 in a 县 speech (a bare
+                         higher 全市 that may mean the parent is a warning)
+stale_time     error     今年 vs year, periods not over yet, past deadlines, 截至 dates
+copied         error     a run of ≥ 30 characters shared with a corpus speech
+twins          error     another draft of this run with 5-shingle Jaccard > 0.5
+form           warning   half-width punctuation, doubled marks, unbalanced pairs,
+                         heading numbers that skip/repeat or mix styles
+=============  ========  ==========================================================
+
+The exit code is 1 when any error-level finding exists, else 0.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generator.checks.dates import check_stale_time
+from generator.checks.form import check_form
+from generator.checks.model import (
+    CATEGORY_NAMES,
+    ERROR,
+    WARNING,
+    Facts,
+    Finding,
+    clip,
+    facts_from_brief,
+    line_at,
+)
+from generator.checks.place import check_wrong_place
+from generator.checks.placeholder import check_placeholders
+from generator.checks.reading import Draft, load_brief_any, read_draft
+
+__all__ = [
+    "CATEGORY_NAMES", "ERROR", "WARNING", "Facts", "Finding", "FileReport",
+    "check_text", "check_placeholders", "check_wrong_place", "check_stale_time", "check_form",
+    "check_files", "check_command", "speaking_minutes", "CHARS_PER_MINUTE",
+]
+
+CHARS_PER_MINUTE = 170
+COPY_MINIMUM = 30
+TWIN_THRESHOLD = 0.5
+TWINS_PER_FILE = 5
+
+
+def check_text(text: str, *, brief: Any = None) -> list[Finding]:
+    """All single-text categories (placeholder, wrong_place, stale_time, form) on one text."""
+    facts = facts_from_brief(brief)
+    findings = (check_placeholders(text) + check_wrong_place(text, facts)
+                + check_stale_time(text, facts) + check_form(text))
+    findings.sort(key=lambda f: (f.line, f.severity != ERROR))
+    return findings
+
+
+def count_chars(text: str) -> int:
+    """字数 as staff count it: every non-whitespace character."""
+    return sum(1 for ch in text if not ch.isspace())
+
+
+def speaking_minutes(chars: int) -> float:
+    return chars / CHARS_PER_MINUTE
+
+
+@dataclass
+class FileReport:
+    file: str
+    chars: int
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def minutes(self) -> float:
+        return speaking_minutes(self.chars)
+
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+
+def load_corpus(corpus: Path | None, exclude: set[Path]) -> Any:
+    """The corpus index, or None when there is no corpus directory (copied is then skipped)."""
+    if corpus is None or not corpus.exists():
+        return None
+    from generator.checks.similar import CorpusIndex
+    from generator.speechfile import iter_speech_paths
+
+    docs: list[tuple[str, str]] = []
+    for path in iter_speech_paths([corpus]):
+        if path.resolve() in exclude:
+            continue
+        docs.append((str(path), read_draft(path).body))
+    return CorpusIndex(docs)
+
+
+def check_files(files: list[Path], *, brief: Any = None, corpus: Path | None = None,
+                copy_minimum: int = COPY_MINIMUM, twin_threshold: float = TWIN_THRESHOLD) -> list[FileReport]:
+    """Check each file on its own, against the corpus, and against each other (twins)."""
+    drafts: list[Draft] = [read_draft(p) for p in files]
+    facts = facts_from_brief(brief)
+    index = load_corpus(corpus, {p.resolve() for p in files})
+    reports: list[FileReport] = []
+    for draft in drafts:
+        name = str(draft.path)
+        found = check_text(draft.body, brief=facts)
+        if index is not None and len(index):
+            match = index.longest(draft.body, minimum=copy_minimum)
+            if match:
+                more = f"，另有{match.count - 1}处雷同" if match.count > 1 else ""
+                found.append(Finding(
+                    "", line_at(draft.body, match.start), "copied", ERROR,
+                    clip(draft.body, match.start, min(match.end, match.start + 24), pad=0),
+                    f"与语料“{match.source}”连续{match.length}字相同{more}，请改写",
+                ))
+        for f in found:
+            f.file = name
+            f.line += draft.line_offset
+        reports.append(FileReport(name, count_chars(draft.body), found))
+    if len(drafts) > 1:
+        from generator.checks.similar import find_twins
+
+        partners: dict[int, list[tuple[float, int]]] = {}
+        for i, j, sim in find_twins([d.body for d in drafts], twin_threshold):
+            partners.setdefault(i, []).append((sim, j))
+            partners.setdefault(j, []).append((sim, i))
+        for i, found in partners.items():
+            found.sort(reverse=True)
+            for sim, j in found[:TWINS_PER_FILE]:
+                reports[i].findings.append(Finding(
+                    reports[i].file, 1 + drafts[i].line_offset, "twins", ERROR,
+                    f"与 {reports[j].file} 相似",
+                    f"与“{reports[j].file}”高度雷同（相似度{sim:.0%}），请分别改写",
+                ))
+            if len(found) > TWINS_PER_FILE:
+                reports[i].findings.append(Finding(
+                    reports[i].file, 1 + drafts[i].line_offset, "twins", ERROR,
+                    f"另有{len(found) - TWINS_PER_FILE}篇相似", "雷同稿过多，请检查是否套用同一底稿",
+                ))
+    return reports
+
+
+def reports_to_json(reports: list[FileReport]) -> dict[str, Any]:
+    """{"files": [...], "findings": [...], "summary": {...}} — stable keys for scripts."""
+    return {
+        "files": [
+            {"file": r.file, "chars": r.chars, "speaking_minutes": round(r.minutes, 1),
+             "errors": r.count(ERROR), "warnings": r.count(WARNING)}
+            for r in reports
+        ],
+        "findings": [f.to_dict() for r in reports for f in r.findings],
+        "summary": {
+            "files": len(reports),
+            "errors": sum(r.count(ERROR) for r in reports),
+            "warnings": sum(r.count(WARNING) for r in reports),
+            "chars_per_minute": CHARS_PER_MINUTE,
+        },
+    }
+
+
+def format_minutes(minutes: float) -> str:
+    whole = int(minutes)
+    seconds = round((minutes - whole) * 60)
+    if seconds == 60:
+        whole, seconds = whole + 1, 0
+    return f"{whole}分{seconds:02d}秒"
+
+
+def print_table(reports: list[FileReport]) -> None:
+    """A rich table per run, plus each file's length and speaking time."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(width=None if sys.stdout.isatty() else 160, soft_wrap=False)
+    for r in reports:
+        console.print(f"{r.file}：{r.chars}字，按每分钟{CHARS_PER_MINUTE}字约需{format_minutes(r.minutes)}",
+                      markup=False, highlight=False)
+    rows = [f for r in reports for f in r.findings]
+    if rows:
+        table = Table(show_lines=False)
+        for head in ("文件", "行", "类别", "级别", "摘录", "建议"):
+            table.add_column(head, overflow="fold")
+        for f in rows:
+            table.add_row(f.file, str(f.line), CATEGORY_NAMES.get(f.category, f.category),
+                          "错误" if f.severity == ERROR else "提示", f.excerpt, f.advice)
+        console.print(table, markup=False, highlight=False)
+    errors = sum(r.count(ERROR) for r in reports)
+    warnings = sum(r.count(WARNING) for r in reports)
+    console.print(f"共检查{len(reports)}篇：错误{errors}处，提示{warnings}处。", markup=False, highlight=False)
+
+
+def check_command(files: list[Path], brief: Path | None, corpus: Path, as_json: bool) -> int:
+    """The CLI body: 1 when any error-level finding exists, else 0."""
+    loaded = load_brief_any(brief) if brief is not None else None
+    if corpus is not None and not corpus.exists():
+        print(f"提示：未找到语料目录 {corpus}，跳过照抄检查。", file=sys.stderr)
+    reports = check_files(files, brief=loaded, corpus=corpus)
+    if as_json:
+        sys.stdout.write(json.dumps(reports_to_json(reports), ensure_ascii=False, indent=2) + "\n")
+    else:
+        print_table(reports)
+    return 1 if any(r.count(ERROR) for r in reports) else 0

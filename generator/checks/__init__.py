@@ -1,0 +1,1 @@
+"""Proof-reading checks for speech drafts; generator.check is the public face."""

@@ -1,0 +1,151 @@
+"""Typography and numbering: half-width punctuation, doubled marks, unbalanced pairs, headings.
+
+All form findings are warnings: they make a draft look careless but never state a wrong fact.
+"""
+
+from __future__ import annotations
+
+import re
+
+from generator.checks.model import WARNING, Finding, clip, line_at
+
+CJK = r"[\u4e00-\u9fff]"
+HALF = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）", '"': "“”", ".": "。"}
+HALF_RE = re.compile(
+    rf"(?<={CJK})[,;:?!()\"]|[,;:?!(\"](?={CJK})|(?<={CJK})\.(?![\d.])|(?<=[）\)])[,;]"
+)
+DOUBLE_RE = re.compile(r"[，。、；：！？]{2,}")
+DOUBLE_OK = {"？！", "！？", "！！", "？？"}  # ？？ is a placeholder, reported there
+PAIRS = {"“": "”", "《": "》", "（": "）", "【": "】", "‘": "’", "(": ")", "「": "」"}
+CLOSERS = {v: k for k, v in PAIRS.items()}
+CN = "一二三四五六七八九十"
+HEADINGS: list[tuple[int, str, re.Pattern[str]]] = [
+    (1, "一、", re.compile(rf"([{CN}]+)、")),
+    (2, "（一）", re.compile(rf"（([{CN}]+)）")),
+    (2, "(一)", re.compile(rf"\(([{CN}]+)\)")),
+    (3, "1.", re.compile(r"(\d{1,2})[.．](?!\d)")),
+    (3, "1、", re.compile(r"(\d{1,2})、")),
+    (4, "（1）", re.compile(r"（(\d{1,2})）")),
+    (4, "(1)", re.compile(r"\((\d{1,2})\)")),
+    (5, "①", re.compile(r"([①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])")),
+]
+LEAD_RE = re.compile(r"^[\s#>*\-]*(?:\*\*)?")
+ENUM_RE = re.compile(rf"(?:^|(?<=[：:。；;，,\s]))(第?)([{CN}]+)(是|，|、)")
+
+
+def cn_value(s: str) -> int:
+    """一 → 1, 十二 → 12, ② → 2, '7' → 7."""
+    if s.isdigit():
+        return int(s)
+    if len(s) == 1 and "①" <= s <= "⑳":
+        return ord(s) - ord("①") + 1
+    if s == "十":
+        return 10
+    if s.startswith("十"):
+        return 10 + CN.index(s[1]) + 1
+    if "十" in s:
+        tens, _, ones = s.partition("十")
+        return (CN.index(tens) + 1) * 10 + (CN.index(ones) + 1 if ones else 0)
+    return CN.index(s) + 1 if s in CN else 0
+
+
+def _warn(text: str, start: int, end: int, advice: str) -> Finding:
+    return Finding("", line_at(text, start), "form", WARNING, clip(text, start, end), advice)
+
+
+def check_punctuation(text: str) -> list[Finding]:
+    findings: list[Finding] = []
+    for m in HALF_RE.finditer(text):
+        ch = m.group(0)[-1] if m.group(0)[0] in "）)" else m.group(0)
+        if ch == ":" and text[m.start() - 1:m.start()].isdigit() and text[m.end():m.end() + 1].isdigit():
+            continue
+        findings.append(_warn(text, m.start(), m.end(), f"中文语句中使用了半角标点“{ch}”，应为“{HALF[ch]}”"))
+    for m in DOUBLE_RE.finditer(text):
+        if m.group(0) in DOUBLE_OK:
+            continue
+        findings.append(_warn(text, m.start(), m.end(), f"标点重复或连用“{m.group(0)}”"))
+    offset = 0
+    for line in text.split("\n"):
+        body = line.strip()
+        if body and body[0] in "，。、；！？":
+            findings.append(_warn(text, offset, offset + len(line), f"段首出现标点“{body[0]}”"))
+        if body and body[-1] in "，、；":
+            findings.append(_warn(text, offset, offset + len(line), f"段末标点“{body[-1]}”悬空，句子未写完"))
+        findings += _check_pairs(text, offset, line)
+        offset += len(line) + 1
+    return findings
+
+
+def _check_pairs(text: str, offset: int, line: str) -> list[Finding]:
+    """Quotes and brackets must open and close within a paragraph, properly nested."""
+    stack: list[tuple[str, int]] = []
+    for i, ch in enumerate(line):
+        if ch in PAIRS:
+            stack.append((ch, i))
+        elif ch in CLOSERS:
+            if stack and stack[-1][0] == CLOSERS[ch]:
+                stack.pop()
+            else:
+                return [_warn(text, offset + i, offset + i + 1, f"“{ch}”没有对应的“{CLOSERS[ch]}”")]
+    if stack:
+        ch, i = stack[0]
+        return [_warn(text, offset + i, offset + i + 1, f"“{ch}”没有对应的“{PAIRS[ch]}”")]
+    return []
+
+
+def check_numbering(text: str) -> list[Finding]:
+    """Headings must count 1, 2, 3 per level (reset under a new parent), in one style per list."""
+    findings: list[Finding] = []
+    last: dict[int, tuple[int, str]] = {}
+    prev: tuple[int, str] | None = None  # number and style of the previous heading of any level
+    offset = 0
+    for line in text.split("\n"):
+        lead = LEAD_RE.match(line)
+        pos = lead.end() if lead else 0
+        for level, style, pattern in HEADINGS:
+            m = pattern.match(line, pos)
+            if not m:
+                continue
+            n = cn_value(m.group(1))
+            start, end = offset + m.start(), offset + m.end()
+            mine = last.get(level)
+            expected = mine[0] + 1 if mine else 1
+            if prev and n == prev[0] + 1 and style != prev[1] and n != expected:
+                findings.append(_warn(text, start, end, f"同一组编号混用“{prev[1]}”和“{style}”两种样式"))
+            elif mine and mine[0] + 1 == n and mine[1] != style:
+                findings.append(_warn(text, start, end, f"同级编号混用“{mine[1]}”和“{style}”两种样式"))
+            elif n != expected and not (prev and n == prev[0] + 1):
+                what = "重复" if mine and n == mine[0] else "跳号" if n > expected else "顺序颠倒"
+                findings.append(_warn(text, start, end, f"编号{what}：应为第{expected}项，此处为“{m.group(0)}”"))
+            last[level] = (n, style)
+            for deeper in [k for k in last if k > level]:
+                del last[deeper]
+            prev = (n, style)
+            break
+        findings += _check_enum(text, offset, line)
+        offset += len(line) + 1
+    return findings
+
+
+def _check_enum(text: str, offset: int, line: str) -> list[Finding]:
+    """一是……二是……三是 (and 第一，第二) inside one paragraph must count up by one."""
+    findings: list[Finding] = []
+    seqs: dict[str, int] = {}
+    for m in ENUM_RE.finditer(line):
+        kind = m.group(1) + "…" + m.group(3)
+        if m.group(3) != "是" and not m.group(1):
+            continue  # 一、 inside a sentence is not an enumeration
+        n = cn_value(m.group(2))
+        expected = seqs.get(kind, 0) + 1
+        if n != expected and not (n == 1 and kind not in seqs):
+            findings.append(_warn(text, offset + m.start(2), offset + m.end(),
+                                  f"列举序号不连续：应为“{m.group(1)}{CN[expected - 1] if expected <= 10 else expected}"
+                                  f"{m.group(3)}”，此处为“{m.group(0).strip('：:。；;，, ')}”"))
+        seqs[kind] = n
+    return findings
+
+
+def check_form(text: str) -> list[Finding]:
+    findings = check_punctuation(text) + check_numbering(text)
+    findings.sort(key=lambda f: f.line)
+    return findings

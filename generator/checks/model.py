@@ -1,0 +1,99 @@
+"""The finding record and the facts a brief contributes to checking."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+from typing import Any
+
+ERROR = "error"
+WARNING = "warning"
+
+CATEGORY_NAMES = {
+    "placeholder": "占位符",
+    "wrong_place": "地名层级",
+    "stale_time": "时间错误",
+    "form": "格式",
+    "copied": "照抄语料",
+    "twins": "雷同稿",
+}
+
+
+@dataclass
+class Finding:
+    """One problem in a draft; line is 1-based in the file (paragraph number for .docx)."""
+
+    file: str
+    line: int
+    category: str
+    severity: str
+    excerpt: str
+    advice: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What a brief says about the speech that checks can compare against."""
+
+    name: str = ""
+    level: str = ""
+    parent: str = ""
+    date: dt.date | None = None
+
+
+def _get(obj: Any, key: str) -> Any:
+    if obj is None:
+        return None
+    if isinstance(obj, dict):
+        return obj.get(key)
+    return getattr(obj, key, None)
+
+
+def _pick(obj: Any, *keys: str) -> Any:
+    for key in keys:
+        value = _get(obj, key)
+        if value not in (None, ""):
+            return value
+    return None
+
+
+def facts_from_brief(brief: Any) -> Facts:
+    """Accept a Facts, a loaded Brief object or a plain YAML dict (English or Chinese keys)."""
+    if brief is None:
+        return Facts()
+    if isinstance(brief, Facts):
+        return brief
+    loc = _pick(brief, "locality", "地区")
+    meeting = _pick(brief, "meeting", "会议")
+    date = _pick(meeting, "date", "日期")
+    if isinstance(date, str):
+        try:
+            date = dt.date.fromisoformat(date.strip())
+        except ValueError:
+            date = None
+    if isinstance(date, dt.datetime):
+        date = date.date()
+    if not isinstance(date, dt.date):
+        date = None
+    return Facts(
+        name=str(_pick(loc, "name", "名称") or ""),
+        level=str(_pick(loc, "level", "层级") or ""),
+        parent=str(_pick(loc, "parent", "上级") or ""),
+        date=date,
+    )
+
+
+def clip(text: str, start: int, end: int, pad: int = 8) -> str:
+    """A short excerpt around text[start:end], on one line."""
+    a = max(0, start - pad)
+    b = min(len(text), end + pad)
+    s = text[a:b].replace("\n", " ")
+    return ("…" if a > 0 else "") + s + ("…" if b < len(text) else "")
+
+
+def line_at(text: str, pos: int) -> int:
+    """1-based line number of a character offset."""
+    return text.count("\n", 0, pos) + 1

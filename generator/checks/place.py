@@ -1,0 +1,241 @@
+"""Place names and level words that do not fit the speech's locality (copy-paste leftovers)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+
+from generator import gazetteer as gz
+from generator.checks.model import ERROR, WARNING, Facts, Finding, clip, line_at
+
+LEVEL_WORD = r"(?:自治区|街道|社区|省|市|州|盟|区|县|旗|镇|乡|村)"
+# 我区/本县/全市…, but not 资本市场, 根本区别, 全区域, 乡村 and the like.
+SELF_RE = re.compile(
+    r"(?<!资|成|根|基|日|样|版|账|标|文|剧|脚|课|书|原|范|读|蓝|自)"
+    r"(?P<pre>[我本全])(?P<lv>" + LEVEL_WORD + r")"
+    r"(?!域|场|块|份|别|级|长|部|属|民族|外|内)"
+)
+WHOLE_RE = re.compile(r"上下|人民|各级|广大|干部群众|党员干部|各族")
+ORGAN_RE = re.compile(r"(?<![全我本各该])(?P<lv>街道|市|区|县|州|旗|镇|乡)(?:委|政府|人大|政协)(?!员)")
+GENERIC_SHORT = {
+    "城", "市", "郊", "山", "园", "景", "辖", "片", "小", "老", "城乡", "中心城",
+    "主城", "老城", "建成", "开发", "示范", "高新", "自贸", "保护", "功能", "风景", "商业",
+    "工业", "生活", "住宅", "试验", "先行", "核心", "棚户", "试点", "重点", "百强", "先进",
+    "文明", "卫生", "园林", "城市", "农业", "贫困", "民族", "边境", "革命", "经济", "产业",
+    "旅游", "生态", "集聚", "综合", "行政", "居住", "办公", "物流", "科技", "创新", "保税",
+    "农村", "城镇", "智慧", "和谐", "美丽", "老旧", "基层", "居民", "新型", "社会", "全国",
+}
+GENERIC_END = ("开发", "示范", "保护", "功能", "试验", "先行", "核心", "试点", "重点", "文明",
+               "卫生", "园林", "城市", "贫困", "产业", "经济", "旅游", "生态", "集聚", "百强",
+               "强", "工业", "商业", "风景", "片", "级", "类", "个", "些", "种", "型")
+BAD_START = "全我本各该每两三几多某其此这那上下外省市区县镇乡街在向对与和及等个为是的了到"
+GENERIC_TAIL = {
+    "区": {"城区", "社区", "景区", "地区", "市区", "林区", "矿区", "园区", "片区", "老区", "辖区",
+           "港区", "郊区", "灾区", "库区", "牧区", "垦区", "厂区", "校区", "营区", "街区", "学区",
+           "功能区", "新区", "小区", "山区", "湖区", "试验区", "示范区", "保护区", "开发区"},
+    "市": {"城市", "超市", "夜市", "都市", "集市", "股市", "上市", "门市", "早市", "菜市", "楼市",
+           "车市", "花市", "开市", "入市", "退市"},
+    "县": {"区县", "市县", "州县", "郡县", "郊县"},
+    "镇": {"城镇", "乡镇", "村镇", "重镇", "集镇", "古镇", "名镇", "小镇", "市镇"},
+    "乡": {"城乡", "家乡", "下乡", "故乡", "老乡", "返乡", "回乡", "同乡", "他乡", "异乡", "水乡",
+           "梦乡", "思乡", "离乡"},
+    "旗": {"红旗", "国旗", "党旗", "团旗", "锦旗", "彩旗", "战旗", "旌旗", "军旗", "队旗", "会旗",
+           "校旗", "升旗", "举旗", "扛旗", "护旗", "白旗"},
+}
+CAND_RE = re.compile(r"(?=([\u4e00-\u9fff]{2})(街道|社区|区|市|县|镇|乡|旗))")
+ORGAN_WORDS = {lv + w for lv in ("市", "区", "县", "镇", "乡", "旗") for w in "委长级直属"}
+NAME_TAG_OK = ("n", "j", "s", "l", "i", "x", "z")
+
+
+@dataclass(frozen=True)
+class Place:
+    start: int
+    name: str
+
+
+def is_place_like(name: str) -> bool:
+    """A full administrative name (with its level word), not a generic 城区/开发区/示范县."""
+    if name in gz.divisions():
+        return True
+    if len(name) < 3 or not gz.SUFFIX_RE.search(name) or name[0] in BAD_START:
+        return False
+    short = gz.short_name(name)
+    if short == name or short in GENERIC_SHORT or short.endswith(GENERIC_END):
+        return False
+    return not name.endswith(("城市", "都市", "超市"))
+
+
+@lru_cache(maxsize=1)
+def _jieba_dicts() -> tuple[dict[str, int], dict[str, str]]:
+    """jieba's word frequencies and POS tags, used to reject 走进社区, 美化城区 and the like."""
+    import jieba
+    import jieba.posseg as pseg
+
+    jieba.setLogLevel(60)
+    jieba.initialize()
+    return jieba.dt.FREQ, pseg.dt.word_tag_tab
+
+
+def _candidate_ok(text: str, start: int, end: int, short: str, suffix: str,
+                  known: bool = False) -> bool:
+    """Whether short+suffix at start reads as a place name rather than words run together."""
+    freq, tags = _jieba_dicts()
+    if not known:
+        if short in GENERIC_SHORT or short.endswith(GENERIC_END) or short[0] in BAD_START:
+            return False
+        tails = GENERIC_TAIL.get(suffix, set())
+        if short[-1] + suffix in tails or (short + suffix)[-3:] in tails:
+            return False
+        if suffix in ("州", "盟", "省"):
+            return False  # only the gazetteer knows these
+    after = suffix + text[end:end + 1]
+    if after not in ORGAN_WORDS and freq.get(after):
+        return False  # the level word starts a longer word (资本市场, 重点区域, 县城)
+    if start > 0 and freq.get(text[start - 1] + short[0]):
+        return False  # the name would start inside a word (深入社区, 美化城区)
+    tag = tags.get(short)
+    if tag and tag != "ns" and freq.get(short, 0) >= 200:
+        return False  # 会同县 in 要会同县住建局: a common word that happens to name a county
+    if tag and freq.get(short) and not tag.startswith(NAME_TAG_OK):
+        return False  # a verb, adverb, numeral… (走进, 每个, 十个)
+    return True
+
+
+def find_places(text: str) -> list[Place]:
+    """Gazetteer names everywhere, plus two-character names + level word that jieba's
+    dictionary does not explain away (fictional or sub-county names: 福海区, 城关街道)."""
+    found: dict[int, str] = {}
+    for s, n in gz.find_divisions(text):
+        short = gz.short_name(n)
+        if short == n or _candidate_ok(text, s, s + len(n), short, n[len(short):], known=True):
+            found[s] = n  # 要会同县住建局 is not 会同县
+    covered = bytearray(len(text) + 1)
+    for s, n in found.items():
+        covered[s:s + len(n)] = b"\x01" * len(n)
+    for m in CAND_RE.finditer(text):
+        start, short, suffix = m.start(), m.group(1), m.group(2)
+        end = start + len(short) + len(suffix)
+        if any(covered[start:end]) or not _candidate_ok(text, start, end, short, suffix):
+            continue
+        found[start] = short + suffix
+        covered[start:end] = b"\x01" * (end - start)
+    return [Place(s, n) for s, n in sorted(found.items())]
+
+
+def own_words(level: str) -> tuple[str, ...]:
+    return gz.BRIEF_LEVEL_WORDS.get(level, (level,) if level else ())
+
+
+def dominant_level(text: str) -> str:
+    """The level word the speech most often uses for itself (全区/我区 → 区), '' if none."""
+    counts = Counter(m.group("lv") for m in SELF_RE.finditer(text))
+    if not counts:
+        return ""
+    word = counts.most_common(1)[0][0]
+    for level, words in gz.BRIEF_LEVEL_WORDS.items():
+        if word in words and level in ("市", "区", "县", "街道", "乡镇", "社区", "省", "村"):
+            return level
+    return word
+
+
+def check_level_words(text: str, facts: Facts) -> list[Finding]:
+    """我市/全市上下 in a 县 speech, 全区上下 in a 街道 speech, 县委 in a 区 speech…"""
+    level = facts.level or dominant_level(text)
+    if not level:
+        return []
+    mine = own_words(level)
+    rank = max((gz.LEVEL_RANK.get(w, 0) for w in mine), default=0)
+    parent_level = gz.level_of(facts.parent) if facts.parent else ""
+    parent_rank = gz.rank_of(facts.parent) if facts.parent else 0
+    who = facts.name or f"本{mine[0] if mine else level}"
+    findings: list[Finding] = []
+    for m in SELF_RE.finditer(text):
+        word, pre = m.group("lv"), m.group("pre")
+        if word in mine:
+            continue
+        x_rank = gz.LEVEL_RANK.get(word, 0)
+        whole = bool(WHOLE_RE.match(text, m.end()))
+        severity = ERROR
+        if pre == "全" and not whole and x_rank > rank:
+            if parent_level and (word == parent_level or x_rank > parent_rank):
+                continue
+            if not facts.parent and x_rank > rank:
+                severity = WARNING
+            if not facts.level:
+                continue  # without a brief, a higher 全X usually means the level above
+        span = m.group(0) + (text[m.end():m.end() + 2] if whole else "")
+        findings.append(Finding(
+            "", line_at(text, m.start()), "wrong_place", severity, clip(text, m.start(), m.end()),
+            f"“{span}”与讲话层级（{level}）不符，应为“{pre}{mine[0] if mine else level}”"
+            + ("；如指上级请核实" if severity == WARNING else "") + f"（{who}）",
+        ))
+    for m in ORGAN_RE.finditer(text):
+        word = m.group("lv")
+        if word in mine or gz.LEVEL_RANK.get(word, 0) != rank:
+            continue
+        findings.append(Finding(
+            "", line_at(text, m.start()), "wrong_place", ERROR, clip(text, m.start(), m.end()),
+            f"“{m.group(0)}”与讲话层级（{level}）不符，应为“{mine[0]}{m.group(0)[len(word):]}”",
+        ))
+    return findings
+
+
+def _allowed(name: str, facts: Facts, own_rank: int) -> bool:
+    """Whether a place name may appear in a speech of this locality."""
+    if name in (facts.name, facts.parent):
+        return True
+    rank = gz.rank_of(name)
+    if rank < own_rank:
+        return True  # a unit inside the locality (its 街道, 社区…) as far as we can tell
+    for anchor in (facts.name, facts.parent):
+        inside = gz.is_within(anchor, name) if anchor else None
+        if inside:
+            return True
+    if rank >= 5:
+        known = [a for a in (facts.name, facts.parent) if a and a in gz.divisions()]
+        return not known  # a province is fine unless the gazetteer shows it is someone else's
+    return False
+
+
+def check_places(text: str, facts: Facts) -> list[Finding]:
+    """Place names other than the locality and its parent (without a brief: the dominant one)."""
+    places = find_places(text)
+    if not places:
+        return []
+    findings: list[Finding] = []
+    if facts.name:
+        own_rank = gz.rank_of(facts.name) or max(
+            (gz.LEVEL_RANK.get(w, 0) for w in own_words(facts.level)), default=0)
+        for p in places:
+            if _allowed(p.name, facts, own_rank):
+                continue
+            findings.append(Finding(
+                "", line_at(text, p.start), "wrong_place", ERROR, clip(text, p.start, p.start + len(p.name)),
+                f"出现其他地区名“{p.name}”，本稿地区为“{facts.name}”"
+                + (f"（上级：{facts.parent}）" if facts.parent else "")
+                + "；如系对标外地经验请核实",
+            ))
+        return findings
+    level = facts.level or dominant_level(text)
+    mine = own_words(level)
+    counts = Counter(p.name for p in places if gz.level_of(p.name) in mine)
+    if not counts:
+        return []
+    top, top_n = counts.most_common(1)[0]
+    if top_n < 2:
+        return []
+    for p in places:
+        if p.name != top and p.name in counts and counts[p.name] < top_n:
+            findings.append(Finding(
+                "", line_at(text, p.start), "wrong_place", ERROR, clip(text, p.start, p.start + len(p.name)),
+                f"全文以“{top}”为主（{top_n}次），此处出现“{p.name}”，疑为套用旧稿未改",
+            ))
+    return findings
+
+
+def check_wrong_place(text: str, facts: Facts) -> list[Finding]:
+    findings = check_level_words(text, facts) + check_places(text, facts)
+    findings.sort(key=lambda f: f.line)
+    return findings

@@ -1,0 +1,45 @@
+"""Leftover fill-in marks: XX, ×××, 某某, ？？, ＊＊, {{ }}, 【单位】, （待补充）."""
+
+from __future__ import annotations
+
+import re
+
+from generator.checks.model import ERROR, Finding, clip, line_at
+
+FILL_WORDS = (
+    "单位|部门|姓名|名字|名称|日期|时间|数字|数据|数量|地点|地区|职务|领导|填写|填入|此处|"
+    "待|补充|内容|金额|比例|标题|会议|XX|xx|某|××|…"
+)
+PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"(?<![A-Za-z])[XxＸｘ]{2,}(?![A-Za-z])"), "“XX”占位符未替换"),
+    (re.compile(r"(?<![A-Za-z0-9])[XＸ](?=[年月日号时个项名家户人次条件处座万亿元%％])"),
+     "“X”占位符未替换"),
+    (re.compile(r"[×＊*○□◯]{2,}(?![A-Za-z])"), "“×××”类占位符未替换"),
+    (re.compile(r"某某"), "“某某”占位符未替换"),
+    (re.compile(r"[？?]{2,}"), "“？？”占位符未替换"),
+    (re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{\{|\}\}|\{%|%\}"), "模板语法未渲染"),
+    (re.compile(r"【[^】\n]{0,20}?(?:" + FILL_WORDS + r")[^】\n]{0,20}】|【\s*】"), "【】填写提示未替换"),
+    (re.compile(r"[（(]\s*(?:待(?:补充|定|填|核实|确认|完善|更新|修改)|暂定|略|此处[^）)]{0,12}|"
+                r"TBD|TODO|tbd|todo)\s*[）)]"), "待补充标记未处理"),
+    (re.compile(r"\b(?:TODO|FIXME|TBD)\b"), "待补充标记未处理"),
+]
+MD_BOLD = re.compile(r"\*\*(?=\S)[^*\n]*?[^*\s]\*\*")
+
+
+def check_placeholders(text: str) -> list[Finding]:
+    """Every leftover placeholder, one finding per occurrence."""
+    masked = MD_BOLD.sub(lambda m: "  " + m.group(0)[2:-2] + "  ", text)  # Markdown bold is fine
+    findings: list[Finding] = []
+    taken: list[tuple[int, int]] = []
+    for pattern, what in PATTERNS:
+        for m in pattern.finditer(masked):
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            taken.append((m.start(), m.end()))
+            findings.append(Finding(
+                "", line_at(text, m.start()), "placeholder", ERROR,
+                clip(text, m.start(), m.end()),
+                f"{what}：“{m.group(0)}”，请填入实际内容或删除",
+            ))
+    findings.sort(key=lambda f: f.line)
+    return findings
