@@ -50,22 +50,25 @@ ROLE_CUES: dict[str, dict[str, float]] = {
     "situation": {
         "意义": 2, "形势": 2, "认识": 1.5, "思想": 1.5, "统一思想": 3, "提高认识": 3,
         "重要性": 2, "紧迫性": 2, "必要性": 2, "清醒": 1.5, "站位": 2, "大局": 1,
-        "先导": 1, "定力": 1, "机遇": 1, "挑战": 1, "严峻": 1.5, "面临": 1, "大考": 1.5,
-        "警醒": 1.5, "形势严峻": 2,
+        "先导": 2, "定力": 1.5, "机遇": 1, "挑战": 1, "严峻": 1.5, "面临": 1,
+        "警醒": 1.5, "形势严峻": 2, "清醒认识": 2,
     },
     "achievements": {
         "成绩": 3, "成效": 2, "肯定": 2, "取得": 1.5, "经验": 1.5, "回顾": 2, "显著": 1.5,
         "明显": 1, "提升": 0.5, "成果": 2, "亮点": 1.5, "初显": 2, "有序": 1, "有力": 0.5,
         "上半年": 1.5, "三年来": 2, "以来": 1, "打造": 0.5, "品牌": 1, "告捷": 3, "回望": 2,
+        "累计": 2, "达到": 1.5, "超过": 1.5, "位居": 2, "荣获": 2, "获得": 1, "先后": 1.5, "共计": 2,
+        "圆满": 1.5, "完成了": 2, "实现了": 2,
     },
     "problems": {
         "问题": 2, "差距": 3, "不足": 2.5, "短板": 2, "薄弱": 2, "查摆": 3, "正视": 2.5,
         "不够": 2, "滞后": 2, "不到位": 2, "不强": 1.5, "不高": 1.5, "不顺畅": 2,
-        "风险": 1, "落后": 1.5, "突出": 0.5, "隐患": 1.5,
+        "风险": 1, "落后": 1.5, "突出": 0.5, "隐患": 1.5, "缺陷": 2, "偏差": 2, "老毛病": 2,
+        "普遍存在": 2, "存在": 0.5,
     },
     "measures": {
         "任务": 1.5, "措施": 1.5, "抓好": 1.5, "推进": 1, "重点": 1.5, "整治": 1, "聚焦": 1.5,
-        "加快": 1, "完善": 1, "实施": 1, "开展": 1, "攻坚": 1.5, "突出": 1, "扎实": 1,
+        "加快": 1, "完善": 1, "实施": 1, "完成": 1, "开展": 1, "攻坚": 1.5, "突出": 1, "扎实": 1,
         "提升": 1, "建设": 0.5, "创新": 0.5, "目标": 0.5, "全力以赴": 1.5, "多措并举": 2,
         "思路": 1, "方法": 1, "举措": 1.5,
     },
@@ -92,7 +95,7 @@ L3_RE = re.compile(r"(\d{1,2})[.．、](?!\d)|[（(](\d{1,2})[）)]")
 ENUM_RE = re.compile(rf"([{NUM}])(是要|是|要|方面)|第([{NUM}])[，,、：:]|(首先|其次|再次|最后)[，,]")
 CLOSING_RE = re.compile(
     r"同志们[，,！!]|同志们[：:]\s*$|总之[，,]|总而言之|让我们|我就讲(?:到)?这|谢谢大家|各位同事[，,]"
-    r"|最后[，,](?:希望|让我们)"
+    r"|最后[，,](?:希望|让我们)|(?:尊敬的)?各位[^，。：:！!\n]{0,24}[，,](?=[^，。]{0,30}(?:责任|使命|希望|相信|让我们))"
 )
 TRANSITION_RE = re.compile(r"下面[，,]?(?:我|就)|.{0,30}讲(?:几|[一二三四五六七八九])点(?:意见|看法|要求)|这里[，,]?我(?:强调|讲)")
 TURN_RE = re.compile(r"在看到成绩的同时|同时(?:也)?要(?:清醒|看到)|但(?:是)?[，,]?(?:也要|我们也要)?(?:清醒|应当|必须)?看到|存在的问题|差距")
@@ -199,7 +202,8 @@ def chain(markers: list[Marker], kind: str, lo: int = 0, hi: int | None = None,
             continue
         if family and mk.family != family:
             continue
-        if mk.ordinal == len(out) + 1 or (mk.ordinal == 9 and out and mk.family == "首先"):
+        last = out[-1].ordinal if out else 0
+        if last < mk.ordinal <= last + 2 - (not out) or (mk.ordinal == 9 and out and mk.family == "首先"):
             out.append(mk)
             if mk.ordinal == 9:
                 break
@@ -245,8 +249,11 @@ def heading_end(text: str, start: int, limit: int) -> tuple[int, bool]:
     lead = re.match(rf"[{NUM}]{{1,3}}、|[（(][{NUM}]{{1,3}}[）)]", head)
     off = lead.end() if lead else 0
     parts = CLAUSE_SPLIT.split(head[off:], maxsplit=1)
-    if len(parts) == 2 and 2 <= len(parts[0]) <= 8 and len(parts[1]) > len(parts[0]) + 2:
+    if lead and len(parts) == 2 and 2 <= len(parts[0]) <= 8 and len(parts[1]) > len(parts[0]) + 2:
         return start + off + len(parts[0]) + 1 + len(parts[0]), True
+    q = parts[1].find("”") if lead and len(parts) == 2 else -1
+    if q >= 2 and q + 1 < len(parts[1]) and q + 1 <= len(parts[0]) + 6:  # …，锚定整治“航向标”思想是…
+        return start + off + len(parts[0]) + 1 + q + 1, True
     if end - start <= 40:
         return end, True
     if len(parts) == 2 and len(parts[0]) <= 20:
@@ -275,15 +282,20 @@ NEGATIVE_CUES: dict[str, dict[str, float]] = {
     "problems": {"针对上述问题": 2, "面对问题": 2, "解决问题": 2, "困难和问题": 2, "发现问题": 2,
                  "问题导向": 2, "问题整改": 1},
     "leadership": {"主要领导": 2, "领导干部": 1, "尊敬的各位领导": 2, "尊敬的领导": 2, "各位领导": 2},
+    "situation": {"新形势下": 2},
     "achievements": {"取得新成效": 1.5, "取得实效": 1.5, "取得实质性": 1.5},
 }
 
 
-def count_cues(text: str, toks: Counter, cues: dict[str, float], role: str = "") -> float:
-    """Weighted cue hits: 2-char cues as jieba tokens, longer ones as substrings."""
+def count_cues(text: str, toks: Counter | None, cues: dict[str, float], role: str = "") -> float:
+    """Weighted cue hits: 2-char cues as jieba tokens, longer ones as substrings.
+
+    ``toks=None`` (headings: short, and jieba glues 重点工作 into one word) matches
+    every cue as a substring.
+    """
     total = 0.0
     for cue, w in cues.items():
-        n = text.count(cue) if len(cue) >= 3 else toks.get(cue, 0)
+        n = text.count(cue) if len(cue) >= 3 or toks is None else toks.get(cue, 0)
         total += n * w
     for cue, w in NEGATIVE_CUES.get(role, {}).items():
         total -= text.count(cue) * w
@@ -293,14 +305,19 @@ def count_cues(text: str, toks: Counter, cues: dict[str, float], role: str = "")
 def role_scores(heading: str, text: str) -> dict[str, float]:
     """Cue scores per role; heading hits count 4x, body hits are length-normalised."""
     body = text[len(heading):] if heading and text.startswith(heading) else text
-    htoks = Counter(tokens(heading)) if heading else Counter()
     btoks = Counter(tokens(body))
     norm = math.sqrt(max(len(body), 50) / 100)
+    lead = re.split(r"(?<=[。！？!?\n])", body.lstrip(), maxsplit=1)[0] if heading else ""
+    ltoks = Counter(tokens(lead)) if lead else Counter()
     scores = {}
     for role, cues in ROLE_CUES.items():
-        h = count_cues(heading, htoks, cues, role) if heading else 0.0
+        h = count_cues(heading, None, cues, role) if heading else 0.0
         b = count_cues(body, btoks, cues, role)
-        scores[role] = round(4 * h + b / norm, 3)
+        ld = count_cues(lead, ltoks, cues, role) if lead else 0.0
+        scores[role] = round(4 * h + ld + b / norm, 3)
+    # 成绩 sections cite figures (共清运4.15万吨, 提高12%): one point per two figures
+    figures = len(re.findall(r"\d+(?:\.\d+)?(?:%|万|亿|个|项|次|人|家|吨|件)", body))
+    scores["achievements"] = round(scores["achievements"] + figures / 2 / norm, 3)
     return scores
 
 
@@ -347,15 +364,13 @@ def label_section(heading: str, text: str, *, zone: str = "body", opening: bool 
     if len(clauses) >= 2:
         roles = []
         for c in clauses:
-            ctoks = Counter(tokens(c))
-            cs = {r: count_cues(c, ctoks, ROLE_CUES[r], r) for r in CONTENT_ROLES}
+            cs = {r: count_cues(c, None, ROLE_CUES[r], r) for r in CONTENT_ROLES}
             r = best(cs, CONTENT_ROLES)
             if r != "other" and cs[r] >= 2 and r not in roles:
                 roles.append(r)
-        if len(roles) >= 2:
+        if len(roles) >= 2:  # the dominant part: best overall score among the heading's roles
             combined = roles
-            if role not in roles:
-                role = max(roles, key=lambda r: (scores[r], -ROLES.index(r)))
+            role = max(roles, key=lambda r: (scores[r], -ROLES.index(r)))
     return role, combined, scores
 
 
@@ -413,12 +428,14 @@ def unit_heading(text: str, start: int, end: int) -> str:
     if not ENUM_RE.match(text, start):
         return ""
     e, natural = heading_end(text, start, end)
-    return text[start:e] if natural and e - start <= 30 else ""
+    return text[start:e] if natural and e - start <= 40 else ""
 
 
 def split_combined(b: _Builder, sec: Section) -> list[Section]:
     """Split a combined achievements+problems section at the turn to problems, if any."""
+    note = "标题兼含" + "、".join(ROLE_NAMES[r] for r in sec.combined) + f"，按正文主要内容标为{ROLE_NAMES[sec.role]}"
     if sec.combined[:2] != ["achievements", "problems"]:
+        sec.note = note
         return [sec]
     t = b.text
     lo = sec.start + len(sec.heading)
@@ -434,7 +451,7 @@ def split_combined(b: _Builder, sec: Section) -> list[Section]:
             second = b.make(i, hi, "", "problems", sec.combined,
                             "标题兼含肯定成绩与查摆问题，按正文转折处拆分（后半）")
             return [first, second]
-    sec.note = "标题兼含" + "、".join(ROLE_NAMES[r] for r in sec.combined) + f"，按主要内容标为{ROLE_NAMES[sec.role]}"
+    sec.note = note
     return [sec]
 
 
@@ -485,7 +502,8 @@ def segment(body: str, body_line: int = 1) -> list[Section]:
             role = "closing"
         sec = b.make(s, e, hd, role, combined, "", scores)
         sections += split_combined(b, sec) if combined else [sec]
-    return merge_units(b, sections, {s for s, _, _, k in raw if k == "head"})
+    keep = {s for s, _, _, k in raw if k == "head" or (k == "flat" and ENUM_RE.match(text, s))}
+    return merge_units(b, sections, keep)
 
 
 def _units(text: str, lo: int, hi: int, markers: list[Marker], use_enums: bool) -> list[tuple[int, int]]:
@@ -493,6 +511,9 @@ def _units(text: str, lo: int, hi: int, markers: list[Marker], use_enums: bool) 
     if not starts and text[lo:hi].strip():
         starts = [lo]
     spans = [(s, starts[i + 1] if i + 1 < len(starts) else hi) for i, s in enumerate(starts)]
+    # title lines, bylines, dates and a bare salutation never stand alone: join the next unit
+    while len(spans) >= 2 and is_preface(text[spans[0][0]:spans[0][1]]):
+        spans[:2] = [(spans[0][0], spans[1][1])]
     # a short transition (下面，我讲几点意见：) closes what came before it
     out: list[tuple[int, int]] = []
     for s, e in spans:
@@ -502,6 +523,19 @@ def _units(text: str, lo: int, hi: int, markers: list[Marker], use_enums: bool) 
         else:
             out.append((s, e))
     return out
+
+
+PREFACE_RE = re.compile(r"(同志们|尊敬的[^。]{0,40}|各位[^。]{0,30}|大家好)[：:！!，,]?")
+
+
+def is_preface(chunk: str) -> bool:
+    """A salutation, title line, byline or date: short and without a full sentence."""
+    lines = [ln.strip() for ln in chunk.strip().split("\n") if ln.strip()]
+    return bool(lines) and all(
+        PREFACE_RE.fullmatch(ln) or (len(ln) <= 40 and not re.search(r"[。！？!?；;，,]", ln))
+        or (len(ln) <= 40 and re.match(r"[—（(]", ln))
+        for ln in lines
+    )
 
 
 def merge_units(b: _Builder, sections: list[Section], heads: set[int]) -> list[Section]:

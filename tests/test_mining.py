@@ -152,3 +152,58 @@ def test_missing_path_is_a_clean_error(tmp_path):
 
 def test_output_is_deterministic():
     assert report_yaml(mine([DATA])) == report_yaml(mine([DATA / "oneline.md", DATA / "host.txt"]))
+
+
+# --- the real corpus -------------------------------------------------------------------
+# Role sequences a careful reader sees in each speech (read in full, see the module
+# docstring of generator.mining for the reasoning on the debatable ones):
+# 000 — 一、要以强烈的责任感 is 加强领导/督查/考核 (leadership), the 最近…形势严峻 paragraph
+#       before it is situation; the source stops at the closing salutation.
+# 003-07 — 一是要端正工作态度 lists the problems found (一是…二是…三是) before asking
+#       for a better attitude: problems.
+# 003-09 — 一、…上半年工作全面告捷 reviews the half year: achievements.
+CORPUS_PINS = {
+    "000-01": ["opening", "situation", "leadership", "measures", "closing"],
+    "001-01": ["opening", "achievements", "problems", "measures", "leadership", "closing"],
+    "002-01": ["opening", "attendees", "agenda", "situation", "leadership", "leadership", "closing"],
+    "003-02": ["opening", "achievements", "measures", "measures"],
+    "003-05": ["opening", "achievements", "problems", "measures", "leadership", "closing"],
+    "003-06": ["opening", "problems", "measures", "measures", "closing"],
+    "003-07": ["opening", "problems", "measures", "measures", "closing"],
+    "003-09": ["opening", "achievements", "measures", "leadership", "closing"],
+    "003-11": ["opening", "situation", "measures", "leadership", "closing"],
+    "004-01": ["opening", "situation", "measures"],
+}
+needs_corpus = pytest.mark.skipif(not any(SPEECHES.glob("*.md")), reason="corpus not ingested yet")
+
+
+@needs_corpus
+@pytest.mark.parametrize("prefix", sorted(CORPUS_PINS))
+def test_corpus_role_sequences(prefix):
+    path = next(SPEECHES.glob(f"{prefix}-*.md"))
+    sf = read_speech(path)
+    assert roles(segment(sf.body, sf.body_line)) == CORPUS_PINS[prefix]
+
+
+@needs_corpus
+def test_corpus_combined_heading_is_reported():
+    sf = read_speech(next(SPEECHES.glob("003-05-*.md")))
+    secs = segment(sf.body, sf.body_line)
+    assert secs[1].combined[:2] == ["achievements", "problems"] and "拆分" in secs[1].note
+    assert secs[2].role == "problems" and secs[2].text.startswith("在看到成绩的同时")
+
+
+@needs_corpus
+def test_tuijinhui_skeleton():
+    report = mine([SPEECHES])
+    assert report.skeletons["推进会"] == [
+        "opening", "achievements", "problems", "measures", "leadership", "closing",
+    ]
+
+
+@needs_corpus
+def test_committed_skeleton_is_fresh(monkeypatch):
+    monkeypatch.chdir(REPO)
+    committed = (SPEECHES / "skeleton.yaml").read_text(encoding="utf-8")
+    fresh = report_yaml(mine([Path("speeches")]))
+    assert committed == fresh, "speeches/skeleton.yaml is stale: run `speechgen mine speeches -o speeches/skeleton.yaml`"
