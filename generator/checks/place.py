@@ -220,7 +220,11 @@ def check_places(text: str, facts: Facts) -> list[Finding]:
         return findings
     level = facts.level or dominant_level(text)
     mine = own_words(level)
-    counts = Counter(p.name for p in places if gz.level_of(p.name) in mine)
+    if not mine:  # no 全区/我县 words: the most mentioned place name sets the level
+        top_name = Counter(p.name for p in places).most_common(1)[0][0]
+        mine = (gz.level_of(top_name),)
+    ranks = {gz.LEVEL_RANK.get(w, 0) for w in mine}
+    counts = Counter(p.name for p in places if gz.LEVEL_RANK.get(gz.level_of(p.name), 0) in ranks)
     if not counts:
         return []
     top, top_n = counts.most_common(1)[0]
