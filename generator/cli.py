@@ -86,6 +86,9 @@ def render_cmd(
             atomic_write(out, data, force=force)
         where = f"，已写入 {out}" if out else ""
         typer.echo(f"共 {draft.chars} 字，按每分钟 170 字约讲 {draft.minutes():.1f} 分钟{where}。", err=True)
+        if draft.target_minutes and abs(draft.minutes() / draft.target_minutes - 1) > 0.15:
+            typer.echo(f"提示：要求约 {draft.target_minutes:g} 分钟，但现有素材只够约 {draft.minutes():.1f} 分钟；"
+                       "可在简报中补充成绩、问题、措施，或调整 length。", err=True)
 
     run(act)
 

@@ -73,6 +73,7 @@ class Draft:
     kind: str = ""
     topic: str = ""
     locality: str = ""
+    target_minutes: float = 0.0  # the brief's length; 0 when unknown
 
     @property
     def body_text(self) -> str:

@@ -47,16 +47,22 @@ class Budget:
         return max(low, min(high, round(base * self.scale)))
 
     def as_dict(self) -> dict[str, Any]:
+        situation = self.count(1.5, 1, 9)
         return {
-            "situation": self.count(1.5, 1, 4),
-            "achievements": self.count(2, 1, 6),
-            "problems": self.count(3, 2, 5),
-            "measures": self.count(2.5, 2, 6),
-            "points": self.count(3, 2, 6),
-            "leadership": self.count(2.5, 2, 5),
+            "situation": situation,
+            "significance": (situation + 2) // 3,
+            "urgency": (situation + 1) // 3,
+            "mindset": situation // 3,
+            "achievements": self.count(2, 1, 8),
+            "problems": self.count(3, 1, 8),
+            "measures": self.count(2.5, 1, 10),
+            "points": self.count(3, 2, 8),
+            "leadership": self.count(2.5, 1, 7),
             "host": self.count(3, 2, 8),
+            "host_extra": self.count(0.8, 0, 4),
             "closing": self.count(1, 1, 3),
             "rich": self.scale >= 1.4,
+            "richer": self.scale >= 2.5,
         }
 
 
@@ -173,20 +179,27 @@ class Renderer:
         base = brief_context(brief)
         target = brief.length * CHARS_PER_MINUTE
         best: tuple[float, Draft] | None = None
+        low, high = 0.05, 8.0  # bracket on the scale: below low is too short, above high too long
         scale, tried = 1.0, set()
-        for _ in range(6):
-            scale = round(min(max(scale, 0.2), 4.0), 2)
+        for _ in range(10):
+            scale = round(min(max(scale, low), high), 3)
             if scale in tried:
                 break
             tried.add(scale)
             draft = self._draft(brief, base, scale)
-            error = abs(draft.chars - target) / target
-            if best is None or error < best[0]:
-                best = (error, draft)
-            if error <= TOLERANCE / 2:
+            error = (draft.chars - target) / target
+            if best is None or abs(error) < best[0]:
+                best = (abs(error), draft)
+            if abs(error) <= TOLERANCE / 2:
                 break
-            # pack material is roughly proportional to scale; facts are fixed
-            scale = scale * (1 + (target / max(draft.chars, 1) - 1) * 1.3)
+            if error < 0:
+                low = scale
+            else:
+                high = scale
+            # pack material grows roughly with scale; facts are fixed. Step by the ratio,
+            # but stay inside the bracket (bisect when the step would leave it).
+            guess = scale * (1 + (target / max(draft.chars, 1) - 1) * 1.3)
+            scale = guess if low < guess < high else (low + high) / 2
         assert best is not None
         return best[1]
 
@@ -197,7 +210,7 @@ class Renderer:
         return Draft(
             title=draft_title(brief), speaker=fullwidth(speaker), date=cn_date(brief.meeting.date),
             blocks=blocks, kind=brief.kind, topic=brief.topic,
-            locality=brief.locality.name,
+            locality=brief.locality.name, target_minutes=brief.length,
         )
 
 

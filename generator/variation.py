@@ -36,21 +36,21 @@ class Variation:
         pool = self.pools.get(name)
         if not pool:
             self._missing(name)
-        fresh = self._fresh(pool, lambda s: s) or list(pool)
+        fresh = self._fresh(pool, lambda s: s) or list(pool)  # a pool must never leave a gap
         chosen = self.rng.sample(fresh, min(max(n, 0), len(fresh)))
         self.used.update(chosen)
         return [self.substitute(c) for c in chosen]
 
     def choose(self, items: Sequence[T], n: int = 1, key: Callable[[T], str] = str) -> list[T]:
-        """n items (e.g. topic-pack measures), order kept, fresh ones first."""
-        if not items:
+        """Up to n items not used before in this draft (e.g. topic-pack measures), order kept.
+
+        When a pool runs dry the draft gets fewer items rather than a repeat.
+        """
+        if not items or n <= 0:
             return []
         fresh = self._fresh(items, key)
-        stale = [i for i in items if i not in fresh]
         indices = sorted(self.rng.sample(range(len(fresh)), min(n, len(fresh))))
         chosen = [fresh[i] for i in indices]
-        if len(chosen) < n:
-            chosen += stale[: n - len(chosen)]
         self.used.update(key(c) for c in chosen)
         return chosen
 

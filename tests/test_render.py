@@ -1,0 +1,141 @@
+"""Rendering: golden drafts, facts-only, determinism, variation, length, form."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import re
+
+import pytest
+
+from generator.brief import load_brief, parse_brief_text
+from generator.export import draft_bytes
+from generator.render import CHARS_PER_MINUTE, Renderer, brief_context
+from tests.conftest import BRIEFS, GOLDEN, brief_yaml
+
+RENDERER = Renderer()
+BRIEF_FILES = sorted(BRIEFS.glob("valid_*.yaml"))
+
+
+def shingles(text: str, k: int = 5) -> set[str]:
+    return {text[i:i + k] for i in range(len(text) - k + 1)}
+
+
+def jaccard(a: str, b: str) -> float:
+    sa, sb = shingles(a), shingles(b)
+    return len(sa & sb) / len(sa | sb)
+
+
+@pytest.mark.parametrize("path", BRIEF_FILES, ids=lambda p: p.stem)
+def test_golden_drafts(path):
+    """Golden files are reviewed by reading them; regenerate with SPEECHGEN_UPDATE_GOLDEN=1."""
+    draft = RENDERER.render(load_brief(path, RENDERER.kinds(), RENDERER.topics()))
+    text = draft_bytes(draft, "md").decode("utf-8")
+    golden = GOLDEN / f"{path.stem}.md"
+    if os.environ.get("SPEECHGEN_UPDATE_GOLDEN") or not golden.exists():
+        golden.parent.mkdir(exist_ok=True)
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("path", BRIEF_FILES, ids=lambda p: p.stem)
+def test_numbers_come_only_from_the_brief(path):
+    brief = load_brief(path)
+    draft = RENDERER.render(brief)
+    allowed_text = path.read_bytes().decode("utf-8", "ignore") if b"\xef" in path.read_bytes()[:3] or True else ""
+    try:
+        allowed_text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        allowed_text = path.read_text(encoding="gb18030")
+    allowed_text += json.dumps(brief_context(brief), ensure_ascii=False, default=str)
+    allowed = set(re.findall(r"\d+(?:\.\d+)?", allowed_text))
+    heading_numbers = {str(i) for i in range(1, 30)}
+    for block in draft.blocks:
+        for number in re.findall(r"\d+(?:\.\d+)?", block.text + block.lead):
+            assert number in allowed, f"{number} in {block.plain!r} is not in the brief"
+        for number in re.findall(r"\d+", block.number):
+            assert number in heading_numbers
+
+
+@pytest.mark.parametrize(("kind", "topic"), list(itertools.product(RENDERER.kinds(), RENDERER.topics())))
+def test_every_kind_and_topic_renders_from_required_keys(kind, topic):
+    draft = RENDERER.render(parse_brief_text(brief_yaml(kind=kind, topic=topic)))
+    text = draft.body_text
+    assert draft.chars > 600
+    for leftover in ("XX", "××", "{{", "}}", "{%", "{全", "{我", "{区", "{各", "{工作", "{事业", "None", "Undefined"):
+        assert leftover not in text, leftover
+    assert "\t" not in text and "#" not in text
+    # full-width punctuation, no doubled or dangling marks where pieces join
+    assert not re.search(r"[\u4e00-\u9fff][,;:!?]|[,;:!?][\u4e00-\u9fff]", text)
+    assert not re.search(r"[，、；：。]{2,}|。[，、]", text)
+    # no stock sentence repeated within one draft
+    sentences = [s for s in re.split(r"(?<=[。！？])", text) if len(s) > 12]
+    repeats = {s for s in sentences if sentences.count(s) > 1}
+    assert not repeats
+
+
+@pytest.mark.parametrize("kind", RENDERER.kinds())
+def test_headings_numbered_in_order(kind):
+    draft = RENDERER.render(parse_brief_text(brief_yaml(kind=kind, length=20)))
+    level1 = [b.number for b in draft.blocks if b.level == 1]
+    from generator.draft import heading_number
+    assert level1 == [heading_number(1, i + 1) for i in range(len(level1))]
+    current: list[str] = []
+    for b in draft.blocks:
+        if b.level == 1:
+            current = []
+        elif b.level == 2:
+            current.append(b.number)
+            assert current[-1] == heading_number(2, len(current))
+
+
+def test_deterministic_bytes():
+    brief = load_brief(BRIEFS / "valid_01_spec_example.yaml")
+    first = draft_bytes(Renderer().render(brief), "md")
+    second = draft_bytes(Renderer().render(brief), "md")
+    assert first == second
+
+
+@pytest.mark.parametrize(("kind", "topic"), list(itertools.product(RENDERER.kinds(), RENDERER.topics())))
+def test_districts_get_different_wording(kind, topic):
+    a = RENDERER.render(parse_brief_text(brief_yaml(kind=kind, topic=topic)))
+    b = RENDERER.render(parse_brief_text(brief_yaml(kind=kind, topic=topic, locality={"name": "立后区"})))
+    assert jaccard(a.body_text.replace("福海区", ""), b.body_text.replace("立后区", "")) < 0.5
+
+
+@pytest.mark.parametrize(("kind", "length"), [
+    (k, m) for k in ("推进会", "动员部署会", "座谈发言", "总结部署会") for m in (5, 10, 15, 20)
+] + [("主持词", m) for m in (3, 5, 8)])
+def test_length_within_tolerance(kind, length):
+    for topic in RENDERER.topics():
+        draft = RENDERER.render(parse_brief_text(brief_yaml(kind=kind, topic=topic, length=length)))
+        target = length * CHARS_PER_MINUTE
+        assert abs(draft.chars - target) / target <= 0.15, (topic, draft.chars, target)
+
+
+def test_optional_facts_only_when_given():
+    bare = RENDERER.render(parse_brief_text(brief_yaml())).body_text
+    assert "刚才，" not in bare and "讲得" not in bare
+    assert not re.search(r"距\d|\d+月\d+日|只有\d+天|多月", bare)
+    full = RENDERER.render(load_brief(BRIEFS / "valid_01_spec_example.yaml")).body_text
+    assert "陈立同志" in full and "7月10日" in full and "4.15万吨" in full
+    assert "同比提高8个百分点" in full and "滨海市委、市政府" in full
+
+
+def test_level_words_follow_locality():
+    street = RENDERER.render(parse_brief_text(brief_yaml(
+        topic="社区治理", locality={"name": "城关街道", "level": "街道"},
+        meeting={"title": "社区治理工作推进会"}))).body_text
+    county = RENDERER.render(parse_brief_text(brief_yaml(
+        topic="城市管理", locality={"name": "靖安县", "level": "县"},
+        meeting={"title": "城市管理工作推进会"}))).body_text
+    assert "全区" not in street and "区委、区政府" not in street
+    assert "全区" not in county and "我区" not in county and "区委" not in county
+
+
+def test_template_syntax_in_brief_is_printed_literally():
+    draft = RENDERER.render(parse_brief_text(brief_yaml(
+        meeting={"title": "{{ 7*7 }}推进会"}, problems=["{% for x in y %}问题"])))
+    assert "{{ 7*7 }}" in draft.title and "49" not in draft.body_text
+    assert "{% for x in y %}问题" in draft.body_text

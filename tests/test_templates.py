@@ -1,0 +1,86 @@
+"""Templates, topic packs and the phrase bank stay consistent with each other and the corpus."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+
+from generator.packs import (
+    BUILTIN_TEMPLATES,
+    PACK_TOKENS,
+    PHRASE_TOKENS,
+    TemplateDirs,
+    check_tokens,
+)
+from tests.conftest import ROOT
+
+DIRS = TemplateDirs()
+SKELETON = yaml.safe_load((ROOT / "speeches" / "skeleton.yaml").read_text(encoding="utf-8"))
+
+# Where a template departs from the mined skeleton, and why. The corpus holds only
+# two 动员部署会 and two 座谈发言 speeches, and no 总结部署会, so for those kinds the
+# mined order is a weak signal; the departures follow the genre's usual order.
+DEVIATIONS = {
+    "动员部署会": "语料仅2篇，其中1篇把“压实责任”放在前面讲思想认识；通行写法是先部署任务、后讲组织保障。"
+                  "简报有成绩时才插入肯定成绩。",
+    "座谈发言": "语料中的座谈发言是经验交流，被标为 measures/leadership；单位座谈发言的通行结构是"
+                "做法成效、存在问题、下步打算。",
+    "总结部署会": "语料中没有总结部署会，按“总结成绩—查摆问题—分析形势—部署任务—组织保障”的通行结构。",
+}
+
+
+def template_skeleton(kind: str) -> list[str]:
+    text = (BUILTIN_TEMPLATES / f"{kind}.md.j2").read_text(encoding="utf-8")
+    match = re.search(r"skeleton: ([a-z ]+) -#}", text)
+    assert match, f"{kind} template lacks its skeleton annotation"
+    return match.group(1).split()
+
+
+@pytest.mark.parametrize("kind", DIRS.kinds())
+def test_template_includes_follow_annotation(kind):
+    text = (BUILTIN_TEMPLATES / f"{kind}.md.j2").read_text(encoding="utf-8")
+    included = re.findall(r'include "sections/(\w+)\.j2"', text)
+    declared = [r for r in template_skeleton(kind) if r in included]
+    assert included == declared
+
+
+@pytest.mark.parametrize("kind", DIRS.kinds())
+def test_templates_follow_the_mined_skeleton(kind):
+    mined = SKELETON["skeletons"].get(kind)
+    if kind in DEVIATIONS:
+        return  # documented above
+    assert mined is not None, f"no mined skeleton for {kind}"
+    assert template_skeleton(kind) == mined
+
+
+def test_tuijinhui_skeleton_is_the_classic_one():
+    assert SKELETON["skeletons"]["推进会"] == [
+        "opening", "achievements", "problems", "measures", "leadership", "closing"]
+
+
+MINIMUMS = {"achievements": 8, "problems": 10, "measures": 10, "leadership": 6, "closing": 6, "host": 6}
+
+
+@pytest.mark.parametrize("topic", DIRS.topics())
+def test_topic_pack_contract(topic):
+    pack = yaml.safe_load((BUILTIN_TEMPLATES / "topics" / f"{topic}.yaml").read_text(encoding="utf-8"))
+    assert pack["name"] == topic
+    for key, minimum in MINIMUMS.items():
+        assert len(pack[key]) >= minimum, key
+    for key in ("significance", "urgency", "mindset"):
+        assert len(pack["situation"][key]) >= 6
+    for m in pack["measures"]:
+        assert m["title"] and len(m["lead"]) >= 2 and len(m["points"]) >= 6
+    text = yaml.safe_dump(pack, allow_unicode=True)
+    assert not re.search(r"[0-9]", text), "packs must not state figures"
+    assert check_tokens(pack, PACK_TOKENS, topic) == []
+    for level_word in ("全区", "我区", "区委", "区政府"):
+        assert level_word not in text.replace("{全区}", "").replace("{我区}", "").replace("{区委区政府}", "")
+
+
+def test_phrase_bank_tokens():
+    phrases = yaml.safe_load((BUILTIN_TEMPLATES / "phrases.yaml").read_text(encoding="utf-8"))
+    assert check_tokens(phrases, PHRASE_TOKENS, "phrases") == []
+    assert not re.search(r"[0-9]", yaml.safe_dump(phrases, allow_unicode=True))
