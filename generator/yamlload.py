@@ -20,6 +20,11 @@ from generator.errors import BriefError, Problem
 MAX_BYTES = 1_000_000  # one brief or batch file; documented in the README
 MAX_NODES = 100_000  # values built, aliases counted at every use
 ENCODINGS = ("utf-8-sig", "gb18030")
+# Tags a brief may carry (mostly implicit): anything else, e.g. ``!!python/object``
+# or a custom ``!foo``, is refused rather than silently read as a plain value.
+_STD = "tag:yaml.org,2002:"
+PLAIN_TAGS = frozenset(_STD + t for t in ("str", "int", "float", "bool", "null", "timestamp",
+                                          "map", "seq", "merge"))
 
 
 @dataclass
@@ -99,6 +104,10 @@ class _Builder:
         if self.count > MAX_NODES or depth > 64:
             raise BriefError(f"{self.file} 结构过大或嵌套过深（可能是别名炸弹），已拒绝读取。")
         self.marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if node.tag not in PLAIN_TAGS:
+            tag = node.tag.replace(_STD, "!!")
+            raise self._error(f"不支持的 YAML 标签 `{tag}`：简报只能写文字、数字、日期、列表和键值对。",
+                              node, path)
         if isinstance(node, yaml.MappingNode):
             out: dict[Any, Any] = {}
             for key_node, value_node in node.value:
@@ -134,6 +143,16 @@ def load_yaml_text(text: str, file: str) -> Located:
         raise BriefError(f"{file} 太大，单个文件不得超过 {MAX_BYTES // 1000} KB。")
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except RecursionError:
+        raise BriefError(f"{file} 结构过大或嵌套过深，已拒绝读取。") from None
+    except yaml.reader.ReaderError as exc:
+        # a raw control character; report it by line like any other syntax error
+        line = text.count("\n", 0, exc.position) + 1
+        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        raise BriefError(
+            f"{file} 不是合法的 YAML：",
+            [Problem(f"含有不可见的控制字符 U+{exc.character:04X}，请删除它。", file, line, col)],
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "语法错误"
