@@ -18,13 +18,38 @@ from generator.errors import TemplateError
 from generator.packs import TemplateDirs
 from generator.wording import FILTERS
 
+MAX_PRODUCT = 1_000_000  # characters or items one ``*`` may build; bits one ``**`` may build
 
-def sandboxed_env(dirs: TemplateDirs | None = None) -> SandboxedEnvironment:
+
+class SpeechSandbox(SandboxedEnvironment):
+    """The stock sandbox, plus a cap on ``*`` and ``**``.
+
+    Jinja's sandbox blocks Python internals and huge ``range``s but not
+    ``{{ 'a' * 10**10 }}`` or ``{{ 10 ** (10**10) }}``, which would exhaust
+    memory or CPU before any error could be shown.
+    """
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context, operator, left, right):
+        too_big = False
+        if operator == "*":
+            for seq, n in ((left, right), (right, left)):
+                if isinstance(seq, (str, list, tuple)) and isinstance(n, int) and len(seq) * n > MAX_PRODUCT:
+                    too_big = True
+        elif isinstance(left, int) and isinstance(right, int) and right > 0:
+            too_big = abs(left) > 1 and left.bit_length() * right > MAX_PRODUCT
+        if too_big:
+            raise SecurityError(f"运算 {operator} 的结果过大（超过 {MAX_PRODUCT} 个字符或位）")
+        return super().call_binop(context, operator, left, right)
+
+
+def sandboxed_env(dirs: TemplateDirs | None = None) -> SpeechSandbox:
     """A fresh sandbox (templates from ``dirs``, or none for from_string use)."""
     loader = None
     if dirs is not None:
         loader = ChoiceLoader([FileSystemLoader(str(p)) for p in dirs.search])
-    env = SandboxedEnvironment(
+    env = SpeechSandbox(
         loader=loader,
         undefined=StrictUndefined,
         autoescape=False,
