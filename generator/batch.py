@@ -1,0 +1,484 @@
+"""``speechgen batch``: one draft per district, in parallel, resumable.
+
+The parent process reads the batch (:mod:`generator.batchio`), validates each
+merged district, picks its file name (names must be decided in input order so
+duplicates get the same ``-2``/``-3`` whatever ``--jobs`` is) and skips drafts
+that already exist; worker processes, each with one :class:`Renderer` built by
+the pool initializer, render and write atomically. Results come back in input
+order through ``imap`` while a semaphore bounds the tasks in flight, so neither
+tasks nor drafts pile up: memory stays flat for 10,000 districts.
+
+Re-running the same command after an interruption resumes: drafts already
+written are reported as skipped (not failed) unless ``--force`` is given.
+
+Similarity: each worker reduces its draft to a compact signature — for batches
+up to :data:`EXACT_LIMIT` drafts, the exact set of hashed 5-character shingles
+(pairwise Jaccard is exact); above that, a 128-permutation MinHash, and
+candidate pairs come from MinHash LSH (datasketch), so the cost stays near
+linear. In LSH mode the reported maximum is over LSH candidates (pairs whose
+estimated Jaccard is roughly 0.4 or more); when there are none, every pair is
+below that.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import multiprocessing
+import os
+import re
+import sys
+import threading
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generator.batchio import District, read_batch
+from generator.brief import Brief, brief_from_located
+from generator.errors import ExportError, SpeechgenError
+from generator.packs import TemplateDirs
+
+NAME_CHARS = 120  # longest file name, extension included
+NAME_BYTES = 200  # UTF-8 bytes; leaves room for atomic_write's ".name.XXXX.tmp" under 255
+SHINGLE = 5
+SIMILAR = 0.5  # warn when two drafts of one batch are more alike than this
+EXACT_LIMIT = 300  # exact Jaccard up to this many drafts (≤ 45k pairs), MinHash + LSH above
+NUM_PERM = 128
+MINHASH_SCHEME = "affine32"  # pinned: workers and parent must agree
+LSH_THRESHOLD = 0.4  # candidates a bit below SIMILAR so pairs just above it are not missed
+SUMMARY = "summary.csv"
+
+WRITTEN, SKIPPED, FAILED = "已写入", "已存在，跳过", "失败"
+_FORBIDDEN = set('<>:"/\\|?*')
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)),
+             *(f"LPT{i}" for i in range(10)), "COM¹", "COM²", "COM³", "LPT¹", "LPT²", "LPT³"}
+
+
+# ------------------------------------------------------------------ file names
+
+def safe_stem(text: str) -> str:
+    """A file-name stem that every OS accepts and that cannot leave its folder."""
+    text = unicodedata.normalize("NFC", text)
+    out = []
+    for ch in text:
+        if ch in _FORBIDDEN:
+            out.append("_")
+        elif unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"):
+            out.append(" " if ch in "\t\n\r\x0b\x0c\u2028\u2029" else "")
+        else:
+            out.append(ch)
+    stem = " ".join("".join(out).split())
+    stem = re.sub(r"\.{2,}", ".", stem).strip(" .")
+    if not stem:
+        stem = "讲话稿"
+    if stem.split(".")[0].strip().upper() in _RESERVED:
+        stem = "_" + stem
+    return stem
+
+
+def _fit(stem: str, tail: str) -> str:
+    """Shorten ``stem`` so ``stem + tail`` fits :data:`NAME_CHARS` and :data:`NAME_BYTES`."""
+    room = NAME_CHARS - len(tail)
+    stem = stem[:room]
+    while len((stem + tail).encode("utf-8")) > NAME_BYTES:
+        stem = stem[:-1]
+    return (stem.rstrip(" .") or "讲话稿") + tail
+
+
+class NameBook:
+    """Assigns each draft a unique name in input order; later duplicates get -2, -3, …"""
+
+    def __init__(self) -> None:
+        self.used: set[str] = {SUMMARY}
+
+    def claim(self, text: str, ext: str) -> str:
+        stem = safe_stem(text)
+        n = 1
+        while True:
+            name = _fit(stem, f"{'' if n == 1 else f'-{n}'}.{ext}")
+            key = name.casefold()  # Windows and macOS folders ignore case
+            if key not in self.used:
+                self.used.add(key)
+                return name
+            n += 1
+
+
+def inside(folder: Path, name: str) -> Path:
+    """``folder/name`` after resolving links; refuse anything that would land elsewhere."""
+    target = (folder / name).resolve()
+    if target.parent != folder or target.name in ("", ".", ".."):
+        raise ExportError(f"文件名“{name}”会写到输出目录之外，已拒绝。")
+    return target
+
+
+# ------------------------------------------------------------------ similarity
+
+def _shingles(text: str) -> list[str]:
+    s = "".join(text.split())
+    if len(s) < SHINGLE:
+        return [s] if s else []
+    return [s[i:i + SHINGLE] for i in range(len(s) - SHINGLE + 1)]
+
+
+def signature(text: str, exact: bool) -> Any:
+    """Exact: frozenset of 64-bit shingle hashes. Otherwise: MinHash hash values."""
+    grams = _shingles(text)
+    if exact:
+        return frozenset(int.from_bytes(hashlib.blake2b(g.encode("utf-8"), digest_size=8).digest(), "big")
+                         for g in grams)
+    from datasketch import MinHash
+
+    m = MinHash(num_perm=NUM_PERM, seed=1, scheme=MINHASH_SCHEME)
+    m.update_batch([g.encode("utf-8") for g in set(grams)])
+    return m.hashvalues
+
+
+class Similarity:
+    """Highest pairwise Jaccard of a batch, fed one signature at a time."""
+
+    def __init__(self, exact: bool):
+        self.exact = exact
+        self.best: tuple[float, str, str] | None = None
+        self.similar: list[tuple[float, str, str]] = []
+        self._items: list[tuple[str, Any]] = []
+        self._lsh: Any = None
+
+    def add(self, label: str, sig: Any) -> None:
+        if self.exact:
+            for other, theirs in self._items:
+                common = len(sig & theirs)
+                union = len(sig) + len(theirs) - common
+                self._note(common / union if union else 1.0, other, label)
+            self._items.append((label, sig))
+            return
+        from datasketch import LeanMinHash, MinHashLSH
+
+        if self._lsh is None:
+            self._lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+        key = len(self._items)
+        m = LeanMinHash(seed=1, hashvalues=sig, scheme=MINHASH_SCHEME)
+        for other in self._lsh.query(m):
+            theirs_label, theirs = self._items[other]
+            self._note(float((sig == theirs).mean()), theirs_label, label)
+        self._lsh.insert(key, m)
+        self._items.append((label, sig))
+
+    def _note(self, value: float, a: str, b: str) -> None:
+        if self.best is None or value > self.best[0]:
+            self.best = (value, a, b)
+        if value > SIMILAR:
+            self.similar.append((value, a, b))
+
+    @property
+    def count(self) -> int:
+        return len(self._items)
+
+    def describe(self) -> list[str]:
+        if self.count < 2:
+            return []
+        method = "精确计算" if self.exact else "MinHash+LSH 估算"
+        if self.best is None:
+            return [f"各稿之间的最高相似度低于 {LSH_THRESHOLD}（5字片段 Jaccard，{method}，{self.count} 篇）。"]
+        value, a, b = self.best
+        lines = [f"各稿之间的最高相似度：{value:.2f}（{a} 与 {b}；5字片段 Jaccard，{method}，{self.count} 篇）。"]
+        if self.similar:
+            lines.append(f"警告：{len(self.similar)} 对讲话稿相似度超过 {SIMILAR}，建议调整内容或随机种子：")
+            for value, a, b in sorted(self.similar, key=lambda x: -x[0])[:10]:
+                lines.append(f"  - {a} 与 {b}：{value:.2f}")
+        return lines
+
+
+# ------------------------------------------------------------------ workers
+
+@dataclass(frozen=True)
+class Settings:
+    """What every worker needs; sent once through the pool initializer."""
+
+    out_dir: Path
+    fmt: str
+    script: str
+    reference_docx: Path | None
+    force: bool
+    dirs: TemplateDirs
+    exact: bool
+
+
+@dataclass
+class Task:
+    number: int
+    label: str
+    name: str = ""
+    brief: Brief | None = None  # None: decided in the parent (status/message set)
+    status: str = ""
+    message: str = ""
+
+
+@dataclass
+class Result:
+    number: int
+    label: str
+    name: str
+    status: str
+    message: str = ""
+    chars: int | None = None
+    minutes: float | None = None
+    signature: Any = None
+
+
+_WORKER: tuple[Settings, Any] | None = None
+
+
+def init_worker(settings: Settings) -> None:
+    """Pool initializer: one Renderer per process, reused for every district."""
+    global _WORKER
+    from generator.render import Renderer
+
+    _WORKER = (settings, Renderer(settings.dirs))
+
+
+def work(task: Task) -> Result:
+    """Render and write one district; never raises for a bad district."""
+    if task.brief is None:
+        return Result(task.number, task.label, task.name, task.status, task.message)
+    from generator.export import draft_bytes
+    from generator.writers.text import atomic_write
+
+    assert _WORKER is not None
+    settings, renderer = _WORKER
+    try:
+        draft = renderer.render(task.brief)
+        data = draft_bytes(draft, settings.fmt, script=settings.script,
+                           reference_docx=settings.reference_docx)
+        target = inside(settings.out_dir, task.name)
+        atomic_write(target, data, force=settings.force)
+    except SpeechgenError as exc:
+        return Result(task.number, task.label, task.name, FAILED, exc.render())
+    except OSError as exc:
+        return Result(task.number, task.label, task.name, FAILED, f"无法写入：{exc.strerror or exc}")
+    except Exception as exc:  # one district's template bug must not stop the batch
+        return Result(task.number, task.label, task.name, FAILED, f"内部错误：{exc!r}")
+    return Result(task.number, task.label, task.name, WRITTEN, "", draft.chars,
+                  round(draft.minutes(), 1), signature(draft.body_text, settings.exact))
+
+
+# ------------------------------------------------------------------ the run
+
+def _problem_report(district: District, exc: SpeechgenError) -> str:
+    if not exc.problems:
+        return exc.render()
+    lines = [f"{len(exc.problems)} 处问题："]
+    for p in exc.problems:
+        lines.append(f"  - {p.path or '（整个地区）'}：{p.message}（{district.where(p)}）")
+    return "\n".join(lines)
+
+
+def plan(districts: Iterator[District], settings: Settings, kinds: list[str],
+         topics: list[str]) -> Iterator[Task]:
+    """Validate, name and check each district in input order (runs in the parent)."""
+    book = NameBook()
+    for district in districts:
+        label = district.label
+        try:
+            brief = brief_from_located(district.located, kinds, topics)
+        except SpeechgenError as exc:
+            yield Task(district.number, label, status=FAILED, message=_problem_report(district, exc))
+            continue
+        label = brief.locality.name
+        name = book.claim(f"{brief.locality.name}-{brief.meeting.title}", settings.fmt)
+        try:
+            target = inside(settings.out_dir, name)
+        except ExportError as exc:
+            yield Task(district.number, label, name, status=FAILED, message=exc.render())
+            continue
+        if not settings.force and os.path.lexists(target):
+            yield Task(district.number, label, name, status=SKIPPED)
+            continue
+        yield Task(district.number, label, name, brief)
+
+
+@dataclass
+class Report:
+    """What a batch did; rows feed summary.csv and the table."""
+
+    total: int
+    rows: list[Result] = field(default_factory=list)
+    similarity: Similarity | None = None
+
+    def count(self, status: str) -> int:
+        return sum(1 for r in self.rows if r.status == status)
+
+
+def _sweep(out_dir: Path, names: set[str]) -> None:
+    """After an abort, remove temp files a killed worker may have left behind."""
+    for name in names:
+        for tmp in out_dir.glob(f".{glob_escape(name)}.*.tmp"):
+            try:
+                tmp.unlink()
+            except OSError:
+                pass
+
+
+def glob_escape(text: str) -> str:
+    return re.sub(r"([*?\[])", r"[\1]", text)
+
+
+def run_batch(batch_path: Path, out_dir: Path, *, fmt: str = "md", jobs: int | None = None,
+              defaults: Path | None = None, force: bool = False, script: str = "simplified",
+              reference_docx: Path | None = None, dirs: TemplateDirs | None = None,
+              on_start: Callable[[int], None] | None = None,
+              on_result: Callable[[Result], None] | None = None) -> Report:
+    """Render a whole batch; bad districts are reported in the result, not raised."""
+    from generator.export import FORMATS, SCRIPTS
+
+    if fmt not in FORMATS:
+        raise ExportError(f"不支持的格式“{fmt}”，可选：{'、'.join(FORMATS)}。")
+    if script not in ("simplified", "", *SCRIPTS):
+        raise ExportError(f"不支持的字形“{script}”，可选：simplified、{'、'.join(SCRIPTS)}。")
+    batch = read_batch(batch_path, defaults)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ExportError(f"输出目录 {out_dir} 已存在且不是目录。")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    dirs = dirs or TemplateDirs()
+    settings = Settings(out_dir.resolve(), fmt, script, reference_docx, force, dirs,
+                        exact=batch.total <= EXACT_LIMIT)
+    report = Report(batch.total, similarity=Similarity(settings.exact))
+    tasks = plan(batch.districts, settings, dirs.kinds(), dirs.topics())
+    jobs = max(1, min(jobs or os.cpu_count() or 1, batch.total))
+    if on_start:
+        on_start(batch.total)
+
+    def take(result: Result) -> None:
+        if result.signature is not None:
+            assert report.similarity is not None
+            report.similarity.add(result.label, result.signature)
+            result.signature = None
+        report.rows.append(result)
+        if on_result:
+            on_result(result)
+
+    if jobs == 1:
+        init_worker(settings)
+        for task in tasks:
+            take(work(task))
+        return report
+
+    chunk = max(1, min(8, batch.total // (jobs * 8)))
+    window = threading.Semaphore(chunk * jobs * 4 + chunk)
+    inflight: set[str] = set()
+
+    def bounded() -> Iterator[Task]:
+        for task in tasks:
+            window.acquire()
+            if task.brief is not None:
+                inflight.add(task.name)
+            yield task
+
+    pool = multiprocessing.get_context().Pool(jobs, initializer=init_worker, initargs=(settings,))
+    try:
+        for result in pool.imap(work, bounded(), chunksize=chunk):
+            window.release()
+            inflight.discard(result.name)
+            take(result)
+        pool.close()
+    except BaseException:
+        pool.terminate()
+        pool.join()
+        _sweep(settings.out_dir, set(inflight))
+        raise
+    pool.join()
+    return report
+
+
+# ------------------------------------------------------------------ output
+
+def summary_bytes(report: Report) -> bytes:
+    """summary.csv in UTF-8 with BOM, so Excel shows the Chinese correctly."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow(["序号", "地区", "文件", "字数", "讲话时长(分钟)", "状态", "说明"])
+    for r in report.rows:
+        writer.writerow([r.number, r.label, r.name, "" if r.chars is None else r.chars,
+                         "" if r.minutes is None else f"{r.minutes:.1f}", r.status,
+                         " ".join(r.message.split())])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+TABLE_ROWS = 100  # longer batches list only the districts that need attention
+
+
+def batch_command(batch_path: Path, out_dir: Path, *, fmt: str, jobs: int | None,
+                  defaults: Path | None, force: bool, script: str,
+                  reference_docx: Path | None, dirs: TemplateDirs) -> int:
+    """The CLI body: progress, per-district errors, summary table and summary.csv.
+
+    Returns the exit code: 0, or 1 when any district failed.
+    """
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+    from rich.table import Table
+
+    from generator.writers.text import atomic_write
+
+    err = Console(file=sys.stderr, highlight=False, soft_wrap=True)
+    out = Console(file=sys.stdout, highlight=False)
+    live = sys.stderr.isatty()
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                        TimeRemainingColumn(), console=err) if live else None
+    state: dict[str, Any] = {"done": 0, "total": 0, "task": None}
+
+    def on_start(total: int) -> None:
+        state["total"] = total
+        if progress is not None:
+            progress.start()
+            state["task"] = progress.add_task("生成讲话稿", total=total)
+
+    def on_result(r: Result) -> None:
+        state["done"] += 1
+        where = progress.console if progress is not None else err
+        tail = f" → {r.name}" if r.status == WRITTEN else ""
+        if progress is None:
+            where.print(f"[{state['done']}/{state['total']}] {r.label} … {r.status}{tail}", markup=False)
+        if r.status == FAILED:
+            where.print(f"{r.label}（第{r.number}个地区）生成失败：{r.message}", markup=False)
+        if progress is not None:
+            progress.advance(state["task"])
+
+    try:
+        report = run_batch(batch_path, out_dir, fmt=fmt, jobs=jobs, defaults=defaults, force=force,
+                           script=script, reference_docx=reference_docx, dirs=dirs,
+                           on_start=on_start, on_result=on_result)
+    finally:
+        if progress is not None:
+            progress.stop()
+    atomic_write(out_dir / SUMMARY, summary_bytes(report), force=True)
+
+    table = Table(title="批量生成结果")
+    for heading in ("地区", "字数", "讲话时长(分钟)", "状态"):
+        table.add_column(heading)
+    rows = report.rows if len(report.rows) <= TABLE_ROWS else \
+        [r for r in report.rows if r.status != WRITTEN][:TABLE_ROWS]
+    for r in rows:
+        table.add_row(r.label, "" if r.chars is None else str(r.chars),
+                      "" if r.minutes is None else f"{r.minutes:.1f}", r.status)
+    if rows:
+        out.print(table)
+    failed, skipped, written = report.count(FAILED), report.count(SKIPPED), report.count(WRITTEN)
+    line = f"共 {report.total} 个地区：已写入 {written}，跳过 {skipped}，失败 {failed}。明细见 {out_dir / SUMMARY}"
+    if len(report.rows) > TABLE_ROWS:
+        line += "（地区较多，上表只列出未写入的地区）"
+    out.print(line, markup=False)
+    if skipped:
+        err.print("已存在的讲话稿没有覆盖（中断后重跑即可续写其余地区）；如需重新生成请加 --force。", markup=False)
+    assert report.similarity is not None
+    for text in report.similarity.describe():
+        err.print(text, markup=False)
+    return 1 if failed else 0
