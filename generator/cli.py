@@ -150,6 +150,27 @@ def list_cmd(templates: TemplatesOpt = None) -> None:
     run(lambda: typer.echo(describe_catalog(_dirs(templates))))
 
 
+@app.command("batch")
+def batch_cmd(
+    batch: Annotated[Path, typer.Argument(help="批量文件：YAML（defaults + districts），或每行一个地区的 CSV/XLSX（表头如 locality.name）")],
+    out: Annotated[Path, typer.Option("-o", "--out", help="输出目录（每个地区一篇，另写 summary.csv）")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="格式：md、txt 或 docx")] = "md",
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="并行进程数（默认为 CPU 核数）；结果与 --jobs 1 完全相同")] = None,
+    defaults: Annotated[Path | None, typer.Option("--defaults", help="各地区共同的简报 YAML；CSV/XLSX 必须给，YAML 批量文件可选")] = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的讲话稿（默认跳过，便于中断后续写）")] = False,
+    script: Annotated[str, typer.Option("--script", help="字形：simplified（简体）、traditional（繁体）或 s2twp（台湾用语）")] = "simplified",
+    reference_docx: Annotated[Path | None, typer.Option("--reference-docx", help="参照的 Word 文件：沿用其页面设置和段落样式")] = None,
+    templates: TemplatesOpt = None,
+) -> None:
+    """按批量文件为每个地区各生成一篇讲话稿；已存在的跳过（可续写），出错的地区单独报告。"""
+    from generator.batch import batch_command
+
+    code = run(lambda: batch_command(batch, out, fmt=fmt, jobs=jobs, defaults=defaults, force=force,
+                                     script=script, reference_docx=reference_docx,
+                                     dirs=_dirs(templates)))
+    raise typer.Exit(code)
+
+
 @app.command("ingest")
 def ingest_cmd(
     files: Annotated[list[Path], typer.Argument(help="要整理的讲话稿原文（txt/md，可含多篇）")],
