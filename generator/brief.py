@@ -209,7 +209,10 @@ def clean_text(value: str) -> str:
     app) joins without a space; elsewhere whitespace collapses to one space.
     """
     value = _INVISIBLE.sub("", value)
-    value = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in value)
+    # Cc (controls) become spaces; Cf (format: bidi marks such as U+061C, soft
+    # hyphens, ...) are dropped, whether or not _INVISIBLE lists them.
+    value = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in value
+                    if unicodedata.category(ch) != "Cf")
     value = _CJK_GAP.sub("", value)
     return " ".join(value.split())
 
