@@ -82,6 +82,20 @@ def _pack_for(dirs: TemplateDirs, topic: str, words: tuple[tuple[str, str], ...]
     return _deep_substitute(pack, make_substitute(dict(words)))
 
 
+def _grams(text: str, k: int = 4) -> set[str]:
+    return {text[i:i + k] for i in range(len(text) - k + 1)}
+
+
+def _distinct_from(pack_items: list[dict], brief_items: list[dict]) -> list[dict]:
+    """Pack measures that do not restate a measure the brief already gives (4-character overlap)."""
+    taken: set[str] = set()
+    for item in brief_items:
+        taken |= _grams(item["title"])
+    if not taken:
+        return pack_items
+    return [m for m in pack_items if not (_grams(str(m.get("title", ""))) & taken)]
+
+
 def _fw(text: str) -> str:
     return fullwidth(text) if text else ""
 
@@ -164,6 +178,7 @@ class Renderer:
                  "会议": base["meeting"]["title"], "上级": base["parent_lead"]}
         phrases = load_phrases(self.dirs)
         v = Variation(brief.effective_seed, phrases, make_substitute({**words, **extra}))
+        pack = {**pack, "measures": _distinct_from(pack["measures"], base["measures"])}
         context = {**base, "pack": pack, "v": v, "n": Budget(scale).as_dict()}
         name = f"{brief.kind}.md.j2"
         try:

@@ -235,7 +235,13 @@ def tidy(text: str) -> str:
     return text
 
 
+def cn_count(n: int) -> str:
+    """A count before a measure word: 2 → 两 (两项议程), otherwise 三, 十二…"""
+    return "两" if n == 2 else chinese_numeral(n)
+
+
 FILTERS = {
+    "cn_count": cn_count,
     "quantity": quantity,
     "change": change,
     "cn_date": cn_date,

@@ -137,6 +137,11 @@ def test_fullwidth_keeps_numbers():
     assert fullwidth("区,街道:社区(试点) 4.15,2026-05") == "区，街道：社区（试点） 4.15,2026-05"
 
 
+def test_counts_use_liang():
+    from generator.wording import cn_count
+    assert [cn_count(n) for n in (1, 2, 3, 12)] == ["一", "两", "三", "十二"]
+
+
 def test_filters_through_jinja():
     env = sandboxed_env()
     out = env.from_string("{{ 41500|quantity('吨') }}{{ ['a','b','c']|join_list }}{{ 2|ordinal }}").render()
