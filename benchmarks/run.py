@@ -28,6 +28,7 @@ import json
 import os
 import platform
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -54,9 +55,10 @@ cmd = json.loads(sys.argv[1])
 t = time.perf_counter()
 p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 seconds = time.perf_counter() - t
-rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+rss, cpu = ru.ru_maxrss, ru.ru_utime + ru.ru_stime
 err = p.stderr.decode("utf-8", "replace")[-1500:]
-print(json.dumps({"seconds": seconds, "maxrss_kb": rss, "rc": p.returncode, "stderr": err}))
+print(json.dumps({"seconds": seconds, "cpu": cpu, "maxrss_kb": rss, "rc": p.returncode, "stderr": err}))
 """
 
 # Runs `speechgen ARGS` in-process and reports which heavy modules got imported.
@@ -85,13 +87,14 @@ briefs = [dataclasses.replace(brief, locality=dataclasses.replace(brief.locality
           for n in names] or [brief]
 for b in briefs:
     r.render(b)  # warm-up: templates compiled, packs cached
-per = []
+wall, cpu = [], []
 for _ in range(reps):
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     for i in range(count):
         r.render(briefs[i % len(briefs)])
-    per.append((time.perf_counter() - t) / count)
-print(json.dumps(per))
+    wall.append((time.perf_counter() - t) / count)
+    cpu.append((time.process_time() - c) / count)
+print(json.dumps({"wall": wall, "cpu": cpu}))
 """
 
 # Renders drafts for N districts to .md files, then adds twins (a draft copied under another name).
@@ -148,6 +151,7 @@ class Figure:
 @dataclass
 class Sample:
     seconds: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)  # user + system time of the process tree
     maxrss_kb: list[int] = field(default_factory=list)
     error: str | None = None
 
@@ -160,9 +164,11 @@ class Sample:
         return max(self.maxrss_kb) / 1024
 
     def spread(self) -> str:
+        cpu = f"cpu {statistics.median(self.cpu):.3f} s" if self.cpu else ""
         if len(self.seconds) < 2:
-            return f"n={len(self.seconds)}"
-        return f"n={len(self.seconds)}, min {min(self.seconds):.3f}, max {max(self.seconds):.3f}"
+            return f"n={len(self.seconds)}; {cpu}"
+        return (f"n={len(self.seconds)}, min {min(self.seconds):.3f}, max {max(self.seconds):.3f};"
+                f" {cpu}")
 
 
 # ---------------------------------------------------------------- running
@@ -174,7 +180,7 @@ def speechgen_cmd() -> list[str]:
 
 
 def measure(make_cmd: Callable[[int], Sequence[str]], reps: int, *, ok: tuple[int, ...] = (0,),
-            budget: float = 180.0, timeout: float = 900.0,
+            budget: float = 180.0, timeout: float = 300.0,
             cleanup: Callable[[], None] | None = None) -> Sample:
     """Run a command ``reps`` times (fewer once ``budget`` seconds are spent) through the wrapper."""
     sample = Sample()
@@ -182,10 +188,9 @@ def measure(make_cmd: Callable[[int], Sequence[str]], reps: int, *, ok: tuple[in
     for rep in range(reps):
         cmd = [str(c) for c in make_cmd(rep)]
         try:
-            proc = subprocess.run([sys.executable, "-c", WRAPPER, json.dumps(cmd)], cwd=ROOT,
-                                  capture_output=True, text=True, timeout=timeout)
+            proc = run_group([sys.executable, "-c", WRAPPER, json.dumps(cmd)], timeout)
         except subprocess.TimeoutExpired:
-            sample.error = f"timed out after {timeout:.0f} s"
+            sample.error = f"timed out after {timeout:.0f} s (killed; hung or far too slow)"
             break
         finally:
             if cleanup:
@@ -200,12 +205,26 @@ def measure(make_cmd: Callable[[int], Sequence[str]], reps: int, *, ok: tuple[in
             break
         sample.seconds.append(out["seconds"])
         sample.maxrss_kb.append(out["maxrss_kb"])
+        sample.cpu.append(out["cpu"])
         spent += out["seconds"]
         if spent > budget:
             break
     if sample.error and sample.seconds:
         sample.error = None  # a later repetition failed; keep what we have
     return sample
+
+
+def run_group(cmd: list[str], timeout: float) -> subprocess.CompletedProcess:
+    """Run cmd in its own process group; on timeout kill the whole group (wrapper + speechgen)."""
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, start_new_session=True)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        raise
+    return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
 
 
 def run_py(code: str, *args: str, timeout: float = 900.0) -> subprocess.CompletedProcess:
@@ -395,8 +414,9 @@ class Harness:
             fig.note = f"failed: {one_line(proc.stderr)}"
         else:
             per = json.loads(proc.stdout.strip().splitlines()[-1])
-            fig.value = statistics.median(per) * 1000
-            fig.detail = f"{self.plan.warm_count} drafts × {len(per)} runs"
+            fig.value = statistics.median(per["wall"]) * 1000
+            fig.detail = (f"{self.plan.warm_count} drafts × {len(per['wall'])} runs;"
+                          f" cpu {statistics.median(per['cpu']) * 1000:.2f} ms")
         self.add(fig)
 
     # -- batch
@@ -431,7 +451,7 @@ class Harness:
             batch_file = write_batch(self.tmp / f"batch-{p.batch_mem}.yaml", p.batch_mem)
             out = self.tmp / "batch-big-out"
             sample = measure(lambda _: [*self.sg, "batch", batch_file, "-o", self.out_dir(out.name),
-                                        "--format", "md"], 1,
+                                        "--format", "md"], 1, timeout=900,
                              cleanup=lambda: shutil.rmtree(out, ignore_errors=True))
             set_memory(mem, sample)
             set_time(took, sample)
@@ -451,7 +471,8 @@ class Harness:
             folder = self.tmp / f"corpus-{mb}mb"
             actual = write_corpus(folder, mb * MB)
             fig = Figure(f"`speechgen mine` on a {mb} MB corpus", "s", 60.0 if mb == 10 else None)
-            sample = measure(lambda _, f=folder: [*self.sg, "mine", f], p.reps_big, budget=150)
+            sample = measure(lambda _, f=folder: [*self.sg, "mine", f], p.reps_big, budget=150,
+                             timeout=600)
             self.add(set_time(fig, sample))
             if fig.value is not None:
                 per_mb[mb] = fig.value / (actual / MB)
@@ -487,7 +508,7 @@ class Harness:
         else:
             files = sorted(str(f.relative_to(self.tmp)) for f in folder.glob("*.md"))
             args = [*self.sg, "check", *(str(self.tmp / f) for f in files)]
-            sample = measure(lambda _: args, p.reps_big, ok=(0, 1))
+            sample = measure(lambda _: args, p.reps_big, ok=(0, 1), timeout=600)
             set_time(tfig, sample)
             set_memory(mfig, sample)
             tfig.detail += f"; {n - twins} rendered + {twins} twins"
@@ -617,8 +638,11 @@ def write_results(h: Harness, info: dict[str, str], started: dt.datetime, elapse
         f"- date: {started:%Y-%m-%d %H:%M} (harness took {elapsed:.0f} s)",
         f"- revision: {git_revision()}",
         *(f"- {k}: {v}" for k, v in info.items()),
-        "- method: each figure is the median of repeated cold-process runs (n in the detail column);"
-        " peak memory is `ru_maxrss` of the largest single process under a `python -c` wrapper.",
+        "- method: each figure is the median wall-clock time of repeated cold-process runs (n in the"
+        " detail column, with min/max and the median CPU time, user + system, of the whole process"
+        " tree — a steadier number on a loaded machine, but it adds up all workers of a"
+        " `--jobs` run); peak memory is `ru_maxrss` of the largest single process under a"
+        " `python -c` wrapper (so not the sum over `--jobs` workers).",
         "- the machine is shared (2 cores, other agents working): expect ±20 % noise on timings.",
         "",
         markdown_table(h.figures),
