@@ -14,10 +14,10 @@ written are reported as skipped (not failed) unless ``--force`` is given.
 Similarity: each worker reduces its draft to a compact signature — for batches
 up to :data:`EXACT_LIMIT` drafts, the exact set of hashed 5-character shingles
 (pairwise Jaccard is exact); above that, a 128-permutation MinHash, and
-candidate pairs come from MinHash LSH (datasketch), so the cost stays near
-linear. In LSH mode the reported maximum is over LSH candidates (pairs whose
-estimated Jaccard is roughly 0.4 or more); when there are none, every pair is
-below that.
+candidate pairs come from MinHash LSH banding, so the cost stays near
+linear in memory. In LSH mode the reported maximum is over LSH candidates
+(pairs that share a band; see :class:`Similarity`), so it is an estimate and a
+pair just above 0.5 may be missed; clearly similar pairs (0.7+) are found.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ SIMILAR = 0.5  # warn when two drafts of one batch are more alike than this
 EXACT_LIMIT = 300  # exact Jaccard up to this many drafts (≤ 45k pairs), MinHash + LSH above
 NUM_PERM = 128
 MINHASH_SCHEME = "affine32"  # pinned: workers and parent must agree
-LSH_THRESHOLD = 0.4  # candidates a bit below SIMILAR so pairs just above it are not missed
+BANDS, ROWS = 25, 5  # LSH banding over 125 of the 128 MinHash values
 SUMMARY = "summary.csv"
 
 WRITTEN, SKIPPED, FAILED = "已写入", "已存在，跳过", "失败"
@@ -137,14 +137,24 @@ def signature(text: str, exact: bool) -> Any:
 
 
 class Similarity:
-    """Highest pairwise Jaccard of a batch, fed one signature at a time."""
+    """Highest pairwise Jaccard of a batch, fed one signature at a time.
 
-    def __init__(self, exact: bool):
+    LSH mode bands the MinHash (:data:`BANDS` x :data:`ROWS`, S-curve centred
+    near 0.5: a pair at 0.6 becomes a candidate with probability ~0.87, at 0.7
+    ~0.98, at 0.3 ~0.06). Buckets are plain dicts of ints — datasketch's
+    MinHashLSH keeps a set per bucket, about 15 KB per draft, too much for
+    10,000 drafts — and signatures live in one preallocated matrix.
+    """
+
+    def __init__(self, exact: bool, total: int = 0):
         self.exact = exact
         self.best: tuple[float, str, str] | None = None
         self.similar: list[tuple[float, str, str]] = []
         self._items: list[tuple[str, Any]] = []
-        self._lsh: Any = None
+        self._labels: list[str] = []
+        self._matrix: Any = None
+        self._bands: list[dict[int, Any]] = [{} for _ in range(BANDS)]
+        self._total = total
 
     def add(self, label: str, sig: Any) -> None:
         if self.exact:
@@ -154,17 +164,33 @@ class Similarity:
                 self._note(common / union if union else 1.0, other, label)
             self._items.append((label, sig))
             return
-        from datasketch import LeanMinHash, MinHashLSH
+        import numpy as np
 
-        if self._lsh is None:
-            self._lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
-        key = len(self._items)
-        m = LeanMinHash(seed=1, hashvalues=sig, scheme=MINHASH_SCHEME)
-        for other in self._lsh.query(m):
-            theirs_label, theirs = self._items[other]
-            self._note(float((sig == theirs).mean()), theirs_label, label)
-        self._lsh.insert(key, m)
-        self._items.append((label, sig))
+        index = len(self._labels)
+        if self._matrix is None or index >= len(self._matrix):
+            grown = np.zeros((max(self._total, 2 * index, 16), NUM_PERM), dtype=np.uint64)
+            if self._matrix is not None:
+                grown[:index] = self._matrix[:index]
+            self._matrix = grown
+        self._matrix[index] = sig
+        candidates: set[int] = set()
+        for band, table in enumerate(self._bands):
+            key = hash(self._matrix[index, band * ROWS:(band + 1) * ROWS].tobytes())
+            bucket = table.get(key)
+            if bucket is None:
+                table[key] = index
+            elif isinstance(bucket, int):
+                candidates.add(bucket)
+                table[key] = [bucket, index]
+            else:
+                candidates.update(bucket)
+                bucket.append(index)
+        if candidates:
+            others = sorted(candidates)
+            values = (self._matrix[others] == self._matrix[index]).mean(axis=1)
+            for other, value in zip(others, values.tolist(), strict=True):
+                self._note(value, self._labels[other], label)
+        self._labels.append(label)
 
     def _note(self, value: float, a: str, b: str) -> None:
         if self.best is None or value > self.best[0]:
@@ -174,14 +200,14 @@ class Similarity:
 
     @property
     def count(self) -> int:
-        return len(self._items)
+        return len(self._items) + len(self._labels)
 
     def describe(self) -> list[str]:
         if self.count < 2:
             return []
         method = "精确计算" if self.exact else "MinHash+LSH 估算"
         if self.best is None:
-            return [f"各稿之间的最高相似度低于 {LSH_THRESHOLD}（5字片段 Jaccard，{method}，{self.count} 篇）。"]
+            return [f"各稿之间未发现相似度较高的讲话稿（5字片段 Jaccard，{method}，{self.count} 篇）。"]
         value, a, b = self.best
         lines = [f"各稿之间的最高相似度：{value:.2f}（{a} 与 {b}；5字片段 Jaccard，{method}，{self.count} 篇）。"]
         if self.similar:
@@ -344,7 +370,7 @@ def run_batch(batch_path: Path, out_dir: Path, *, fmt: str = "md", jobs: int | N
     dirs = dirs or TemplateDirs()
     settings = Settings(out_dir.resolve(), fmt, script, reference_docx, force, dirs,
                         exact=batch.total <= EXACT_LIMIT)
-    report = Report(batch.total, similarity=Similarity(settings.exact))
+    report = Report(batch.total, similarity=Similarity(settings.exact, batch.total))
     tasks = plan(batch.districts, settings, dirs.kinds(), dirs.topics())
     jobs = max(1, min(jobs or os.cpu_count() or 1, batch.total))
     if on_start:
