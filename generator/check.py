@@ -38,7 +38,7 @@ from generator.checks.model import (
 )
 from generator.checks.place import check_wrong_place
 from generator.checks.placeholder import check_placeholders
-from generator.checks.reading import Draft, load_brief_any, read_draft
+from generator.checks.reading import load_brief_any, read_draft
 
 __all__ = [
     "CATEGORY_NAMES", "ERROR", "WARNING", "Facts", "Finding", "FileReport",
@@ -99,47 +99,78 @@ def load_corpus(corpus: Path | None, exclude: set[Path]) -> Any:
     return CorpusIndex(docs)
 
 
+PARALLEL_MIN_FILES = 200  # below this, starting worker processes costs more than it saves
+_shared: dict[str, Any] = {}  # what forked workers inherit: facts, corpus index, copy minimum
+
+
+def _check_one(path: Path) -> tuple[FileReport, str, int]:
+    """Single-file categories plus copied, for one draft (runs in a worker for big batches)."""
+    facts, index, minimum = _shared["facts"], _shared["index"], _shared["minimum"]
+    draft = read_draft(path)
+    name = str(draft.path)
+    found = check_text(draft.body, brief=facts)
+    if index is not None and len(index):
+        match = index.longest(draft.body, minimum=minimum)
+        if match:
+            more = f"，另有{match.count - 1}处雷同" if match.count > 1 else ""
+            found.append(Finding(
+                "", line_at(draft.body, match.start), "copied", ERROR,
+                clip(draft.body, match.start, min(match.end, match.start + 24), pad=0),
+                f"与语料“{match.source}”连续{match.length}字相同{more}，请改写",
+            ))
+    for f in found:
+        f.file = name
+        f.line += draft.line_offset
+    return FileReport(name, count_chars(draft.body), found), draft.body, draft.line_offset
+
+
+def _map_files(files: list[Path]) -> list[tuple[FileReport, str, int]]:
+    """Serial for small runs; forked workers (sharing the corpus index) for thousands of drafts."""
+    import multiprocessing
+    import os
+
+    workers = min(os.cpu_count() or 1, 8)
+    if len(files) < PARALLEL_MIN_FILES or workers < 2 or \
+            "fork" not in multiprocessing.get_all_start_methods():
+        return [_check_one(p) for p in files]
+    for p in files:  # fail fast, in the parent, on a missing file
+        if not p.exists():
+            read_draft(p)
+    from concurrent.futures import ProcessPoolExecutor
+
+    check_text("全区上下", brief=_shared["facts"])  # load jieba once, before forking
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        return list(pool.map(_check_one, files, chunksize=32))
+
+
 def check_files(files: list[Path], *, brief: Any = None, corpus: Path | None = None,
                 copy_minimum: int = COPY_MINIMUM, twin_threshold: float = TWIN_THRESHOLD) -> list[FileReport]:
     """Check each file on its own, against the corpus, and against each other (twins)."""
-    drafts: list[Draft] = [read_draft(p) for p in files]
-    facts = facts_from_brief(brief)
-    index = load_corpus(corpus, {p.resolve() for p in files})
-    reports: list[FileReport] = []
-    for draft in drafts:
-        name = str(draft.path)
-        found = check_text(draft.body, brief=facts)
-        if index is not None and len(index):
-            match = index.longest(draft.body, minimum=copy_minimum)
-            if match:
-                more = f"，另有{match.count - 1}处雷同" if match.count > 1 else ""
-                found.append(Finding(
-                    "", line_at(draft.body, match.start), "copied", ERROR,
-                    clip(draft.body, match.start, min(match.end, match.start + 24), pad=0),
-                    f"与语料“{match.source}”连续{match.length}字相同{more}，请改写",
-                ))
-        for f in found:
-            f.file = name
-            f.line += draft.line_offset
-        reports.append(FileReport(name, count_chars(draft.body), found))
-    if len(drafts) > 1:
+    _shared.update(facts=facts_from_brief(brief), minimum=copy_minimum,
+                   index=load_corpus(corpus, {p.resolve() for p in files if p.exists()}))
+    try:
+        results = _map_files(files)
+    finally:
+        _shared.clear()
+    reports = [r for r, _, _ in results]
+    if len(files) > 1:
         from generator.checks.similar import find_twins
 
         partners: dict[int, list[tuple[float, int]]] = {}
-        for i, j, sim in find_twins([d.body for d in drafts], twin_threshold):
+        for i, j, sim in find_twins([body for _, body, _ in results], twin_threshold):
             partners.setdefault(i, []).append((sim, j))
             partners.setdefault(j, []).append((sim, i))
         for i, found in partners.items():
             found.sort(reverse=True)
+            line = 1 + results[i][2]
             for sim, j in found[:TWINS_PER_FILE]:
                 reports[i].findings.append(Finding(
-                    reports[i].file, 1 + drafts[i].line_offset, "twins", ERROR,
-                    f"与 {reports[j].file} 相似",
+                    reports[i].file, line, "twins", ERROR, f"与 {reports[j].file} 相似",
                     f"与“{reports[j].file}”高度雷同（相似度{sim:.0%}），请分别改写",
                 ))
             if len(found) > TWINS_PER_FILE:
                 reports[i].findings.append(Finding(
-                    reports[i].file, 1 + drafts[i].line_offset, "twins", ERROR,
+                    reports[i].file, line, "twins", ERROR,
                     f"另有{len(found) - TWINS_PER_FILE}篇相似", "雷同稿过多，请检查是否套用同一底稿",
                 ))
     return reports

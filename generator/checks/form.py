@@ -18,6 +18,7 @@ DOUBLE_RE = re.compile(r"[，。、；：！？]{2,}")
 DOUBLE_OK = {"？！", "！？", "！！", "？？"}  # ？？ is a placeholder, reported there
 PAIRS = {"“": "”", "《": "》", "（": "）", "【": "】", "‘": "’", "(": ")", "「": "」"}
 CLOSERS = {v: k for k, v in PAIRS.items()}
+PAIR_CHARS_RE = re.compile("[" + re.escape("".join(PAIRS) + "".join(CLOSERS)) + "]")
 CN = "一二三四五六七八九十"
 HEADINGS: list[tuple[int, str, re.Pattern[str]]] = [
     (1, "一、", re.compile(rf"([{CN}]+)、")),
@@ -79,7 +80,8 @@ def check_punctuation(text: str) -> list[Finding]:
 def _check_pairs(text: str, offset: int, line: str) -> list[Finding]:
     """Quotes and brackets must open and close within a paragraph, properly nested."""
     stack: list[tuple[str, int]] = []
-    for i, ch in enumerate(line):
+    for m in PAIR_CHARS_RE.finditer(line):
+        i, ch = m.start(), m.group(0)
         if ch in PAIRS:
             stack.append((ch, i))
         elif ch in CLOSERS:

@@ -44,7 +44,7 @@ GENERIC_TAIL = {
     "旗": {"红旗", "国旗", "党旗", "团旗", "锦旗", "彩旗", "战旗", "旌旗", "军旗", "队旗", "会旗",
            "校旗", "升旗", "举旗", "扛旗", "护旗", "白旗"},
 }
-CAND_RE = re.compile(r"(?=([\u4e00-\u9fff]{2})(街道|社区|区|市|县|镇|乡|旗))")
+CAND_RE = re.compile(r"(?<=[\u4e00-\u9fff]{2})(?:街道|社区|区|市|县|镇|乡|旗)")
 ORGAN_WORDS = {lv + w for lv in ("市", "区", "县", "镇", "乡", "旗") for w in "委长级直属"}
 NAME_TAG_OK = ("n", "j", "s", "l", "i", "x", "z")
 
@@ -115,8 +115,8 @@ def find_places(text: str) -> list[Place]:
     for s, n in found.items():
         covered[s:s + len(n)] = b"\x01" * len(n)
     for m in CAND_RE.finditer(text):
-        start, short, suffix = m.start(), m.group(1), m.group(2)
-        end = start + len(short) + len(suffix)
+        start, end, suffix = m.start() - 2, m.end(), m.group(0)
+        short = text[start:m.start()]
         if any(covered[start:end]) or not _candidate_ok(text, start, end, short, suffix):
             continue
         found[start] = short + suffix

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import math
 import re
-from collections import Counter
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
 
 SPACE_RE = re.compile(r"\s+")
 K_COPY = 8  # shingle length of the corpus index
@@ -88,45 +90,75 @@ class CorpusIndex:
         return top if top.length >= minimum else None
 
 
-def shingles(text: str, k: int = 5) -> set[str]:
+def shingle_hashes(text: str, k: int = 5) -> np.ndarray:
+    """Sorted unique 64-bit hashes of the text's k-character shingles (whitespace ignored).
+
+    A polynomial hash over code points, vectorised, then a splitmix64 finish so
+    the low bits are good for binning; deterministic across runs.
+    """
+    import numpy as np
+
     s = SPACE_RE.sub("", text)
-    return {s[i:i + k] for i in range(len(s) - k + 1)}
+    n = len(s) - k + 1
+    if n <= 0:
+        return np.zeros(0, dtype=np.uint64)
+    c = np.frombuffer(s.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    h = np.zeros(n, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(k):
+            h = h * np.uint64(0x100000001B3) + c[j:j + n]
+        h ^= h >> np.uint64(30)
+        h *= np.uint64(0xBF58476D1CE4E5B9)
+        h ^= h >> np.uint64(27)
+        h *= np.uint64(0x94D049BB133111EB)
+        h ^= h >> np.uint64(31)
+    return np.unique(h)
+
+
+BANDS, ROWS = 64, 3  # P(candidate) = 1 − (1 − J³)⁶⁴: 0.9998 at J = 0.5, 0.004 at J = 0.04
 
 
 def find_twins(texts: list[str], threshold: float = 0.5, k: int = 5) -> list[tuple[int, int, float]]:
-    """Pairs (i, j, jaccard) with jaccard > threshold, exactly, without comparing all pairs.
+    """Pairs (i, j, jaccard) with 5-shingle Jaccard > threshold, without comparing all pairs.
 
-    Prefix filtering (AllPairs): order shingles rarest first; two sets with
-    Jaccard ≥ t must share a shingle within the first |A| − ⌈t·|A|⌉ + 1 of each.
-    Only pairs that do are compared exactly.
+    One-permutation MinHash (BANDS·ROWS bins of each shingle hash) with LSH
+    banding proposes candidates; each is confirmed with the exact Jaccard of
+    the hashed shingle sets.
     """
-    sets = [shingles(t, k) for t in texts]
-    df: Counter[str] = Counter()
-    for s in sets:
-        df.update(s)
-    order = sorted(range(len(sets)), key=lambda i: len(sets[i]))
-    index: dict[str, list[int]] = {}
-    pairs: list[tuple[int, int, float]] = []
-    for i in order:
-        a = sets[i]
-        if not a:
+    import numpy as np
+
+    width = BANDS * ROWS
+    sets = [shingle_hashes(t, k) for t in texts]
+    buckets: dict[tuple[int, bytes], list[int]] = {}
+    for i, h in enumerate(sets):
+        if not len(h):
             continue
-        ranked = sorted(a, key=lambda g: (df[g], g))
-        prefix = ranked[: len(a) - math.ceil(threshold * len(a)) + 1]
-        candidates: set[int] = set()
-        for g in prefix:
-            hit = index.get(g)
-            if hit:
-                candidates.update(hit)
-        for j in candidates:
-            b = sets[j]
-            if len(b) < threshold * len(a):
-                continue
-            inter = len(a & b)
-            sim = inter / (len(a) + len(b) - inter)
-            if sim > threshold:
-                pairs.append((min(i, j), max(i, j), sim))
-        for g in prefix:
-            index.setdefault(g, []).append(i)
+        sig = np.full(width, np.iinfo(np.uint64).max, dtype=np.uint64)
+        np.minimum.at(sig, (h % np.uint64(width)).astype(np.intp), h // np.uint64(width))
+        full = np.flatnonzero(sig != np.iinfo(np.uint64).max)
+        if len(full) < width:  # short text: densify, each empty bin borrows the next full one
+            pos = np.arange(width)
+            nxt = np.searchsorted(full, pos) % len(full)
+            dist = (full[nxt] - pos) % width
+            sig = sig[full[nxt]] + dist.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+        raw = sig.tobytes()
+        for b in range(BANDS):
+            buckets.setdefault((b, raw[b * ROWS * 8:(b + 1) * ROWS * 8]), []).append(i)
+    candidates: set[tuple[int, int]] = set()
+    for members in buckets.values():
+        if len(members) > 1:
+            for x in range(len(members)):
+                for y in range(x + 1, len(members)):
+                    candidates.add((members[x], members[y]))
+    pairs: list[tuple[int, int, float]] = []
+    for i, j in candidates:
+        a, b = sets[i], sets[j]
+        small, large = sorted((len(a), len(b)))
+        if small <= threshold * large:
+            continue  # Jaccard ≤ |small| / |large|
+        inter = len(np.intersect1d(a, b, assume_unique=True))
+        sim = inter / (len(a) + len(b) - inter)
+        if sim > threshold:
+            pairs.append((i, j, sim))
     pairs.sort()
     return pairs
