@@ -185,3 +185,14 @@ def test_cli_json_shape_and_exit_codes():
 
     result = runner.invoke(app, ["check", str(DATA / "missing.md")])
     assert result.exit_code == 2 and "找不到文件" in result.output
+
+
+def test_parallel_path_gives_the_same_findings(monkeypatch):
+    import generator.check as check
+
+    files = [DATA / "bad_placeholder.md", DATA / "bad_twin_a.md", DATA / "bad_twin_b.md",
+             DATA / "bad_copied.md", DATA / "clean_fuhai.md"]
+    serial = check_files(files, brief=FUHAI, corpus=CORPUS)
+    monkeypatch.setattr(check, "PARALLEL_MIN_FILES", 2)
+    parallel = check_files(files, brief=FUHAI, corpus=CORPUS)
+    assert [r.findings for r in parallel] == [r.findings for r in serial]
