@@ -9,8 +9,16 @@ never re-evaluates a rendered value, so ``{{ 7*7 }}`` in a title prints as is.
 from __future__ import annotations
 
 import functools
+import os
+from pathlib import Path
 
-from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateSyntaxError
+from jinja2 import (
+    ChoiceLoader,
+    FileSystemBytecodeCache,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateSyntaxError,
+)
 from jinja2.exceptions import SecurityError, TemplateNotFound, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -44,6 +52,23 @@ class SpeechSandbox(SandboxedEnvironment):
         return super().call_binop(context, operator, left, right)
 
 
+def bytecode_cache() -> FileSystemBytecodeCache | None:
+    """Compiled templates cached per user (keyed by source checksum): a cold render
+    then skips Jinja's compiler. Off with SPEECHGEN_NO_CACHE=1 or when unwritable."""
+    if os.environ.get("SPEECHGEN_NO_CACHE"):
+        return None
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    folder = Path(base) / "speechgen" / "jinja"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / ".probe"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError:
+        return None
+    return FileSystemBytecodeCache(str(folder))
+
+
 def sandboxed_env(dirs: TemplateDirs | None = None) -> SpeechSandbox:
     """A fresh sandbox (templates from ``dirs``, or none for from_string use)."""
     loader = None
@@ -51,6 +76,7 @@ def sandboxed_env(dirs: TemplateDirs | None = None) -> SpeechSandbox:
         loader = ChoiceLoader([FileSystemLoader(str(p)) for p in dirs.search])
     env = SpeechSandbox(
         loader=loader,
+        bytecode_cache=bytecode_cache() if loader is not None else None,
         undefined=StrictUndefined,
         autoescape=False,
         trim_blocks=True,

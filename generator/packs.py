@@ -70,7 +70,9 @@ def _load_yaml(path: Path, mtime: float) -> Any:
     if path.stat().st_size > MAX_PACK_BYTES:
         raise TemplateError(f"{path} 太大，主题包不得超过 2 MB。")
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+        # libyaml when present: packs are large and parsed on every cold start
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        return yaml.load(path.read_text(encoding="utf-8-sig"), Loader=loader)  # noqa: S506
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
