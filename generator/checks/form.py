@@ -31,7 +31,7 @@ HEADINGS: list[tuple[int, str, re.Pattern[str]]] = [
     (5, "①", re.compile(r"([①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])")),
 ]
 LEAD_RE = re.compile(r"^[\s#>*\-]*(?:\*\*)?")
-ENUM_RE = re.compile(rf"(?:^|(?<=[：:。；;，,\s]))(第?)([{CN}]+)(是|，|、)")
+ENUM_RE = re.compile(rf"(?:^|(?<=[：:。；;，,\s*]))(第?)([{CN}]+)(是|，|、)")
 
 
 def cn_value(s: str) -> int:
@@ -100,6 +100,7 @@ def check_numbering(text: str) -> list[Finding]:
     findings: list[Finding] = []
     last: dict[int, tuple[int, str]] = {}
     prev: tuple[int, str] | None = None  # number and style of the previous heading of any level
+    carry: dict[str, int] = {}
     offset = 0
     for line in text.split("\n"):
         lead = LEAD_RE.match(line)
@@ -124,15 +125,24 @@ def check_numbering(text: str) -> list[Finding]:
                 del last[deeper]
             prev = (n, style)
             break
-        findings += _check_enum(text, offset, line)
+        if line.strip():
+            # 一是…/二是… may each open its own paragraph: the count carries over
+            # to a paragraph that starts with the next item, and resets otherwise.
+            carry = _check_enum(text, offset, line, findings, carry)
         offset += len(line) + 1
     return findings
 
 
-def _check_enum(text: str, offset: int, line: str) -> list[Finding]:
-    """一是……二是……三是 (and 第一，第二) inside one paragraph must count up by one."""
-    findings: list[Finding] = []
-    seqs: dict[str, int] = {}
+PARA_START_RE = re.compile(r"^[\s\u3000*#]*")
+
+
+def _check_enum(text: str, offset: int, line: str, findings: list[Finding],
+                carry: dict[str, int]) -> dict[str, int]:
+    """一是……二是……三是 (and 第一，第二) must count up by one, within a paragraph or
+    across paragraphs that each start with the next item. Returns the state to carry."""
+    first = next(ENUM_RE.finditer(line), None)
+    starts = first is not None and first.start() <= PARA_START_RE.match(line).end()
+    seqs: dict[str, int] = dict(carry) if starts else {}
     for m in ENUM_RE.finditer(line):
         kind = m.group(1) + "…" + m.group(3)
         if m.group(3) != "是" and not m.group(1):
@@ -144,7 +154,7 @@ def _check_enum(text: str, offset: int, line: str) -> list[Finding]:
                                   f"列举序号不连续：应为“{m.group(1)}{CN[expected - 1] if expected <= 10 else expected}"
                                   f"{m.group(3)}”，此处为“{m.group(0).strip('：:。；;，, ')}”"))
         seqs[kind] = n
-    return findings
+    return seqs
 
 
 def check_form(text: str) -> list[Finding]:

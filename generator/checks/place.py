@@ -46,6 +46,7 @@ GENERIC_TAIL = {
 }
 CAND_RE = re.compile(r"(?<=[\u4e00-\u9fff]{2})(?:街道|社区|区|市|县|镇|乡|旗)")
 ORGAN_WORDS = {lv + w for lv in ("市", "区", "县", "镇", "乡", "旗") for w in "委长级直属"}
+ENUM_SHORT = re.compile(r"^(?:[一二三四五六七八九十][是要来则]|首先|其次|最后|同时|另外|再次|第[一二三四五六七八九十])$")
 NAME_TAG_OK = ("n", "j", "s", "l", "i", "x", "z")
 
 
@@ -85,6 +86,8 @@ def _candidate_ok(text: str, start: int, end: int, short: str, suffix: str,
     if not known:
         if short in GENERIC_SHORT or short.endswith(GENERIC_END) or short[0] in BAD_START:
             return False
+        if ENUM_SHORT.match(short):
+            return False  # 二是街道党工委…, 一要县直部门…: an enumeration, not a name
         tails = GENERIC_TAIL.get(suffix, set())
         if short[-1] + suffix in tails or (short + suffix)[-3:] in tails:
             return False
@@ -130,7 +133,10 @@ def own_words(level: str) -> tuple[str, ...]:
 
 def dominant_level(text: str) -> str:
     """The level word the speech most often uses for itself (全区/我区 → 区), '' if none."""
-    counts = Counter(m.group("lv") for m in SELF_RE.finditer(text))
+    # 我区 is the speaker's own level; 全市 may be the meeting's (a 区 at a 全市 座谈会)
+    counts: Counter[str] = Counter()
+    for m in SELF_RE.finditer(text):
+        counts[m.group("lv")] += 2 if m.group("pre") == "我" else 1
     if not counts:
         return ""
     word = counts.most_common(1)[0][0]

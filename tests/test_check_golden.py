@@ -1,0 +1,24 @@
+"""The proofreader must not cry wolf on the project's own drafts."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.brief import load_brief
+from generator.check import check_files
+from tests.conftest import BRIEFS, GOLDEN
+
+PAIRS = [(GOLDEN / f"{b.stem}.md", b) for b in sorted(BRIEFS.glob("valid_*.yaml"))]
+
+
+@pytest.mark.parametrize(("draft", "brief"), PAIRS, ids=lambda p: p.stem)
+def test_golden_drafts_have_no_findings_with_their_brief(draft, brief):
+    reports = check_files([draft], brief=load_brief(brief), corpus=None)
+    findings = [f for r in reports for f in r.findings]
+    assert [(f.category, f.excerpt, f.advice) for f in findings] == []
+
+
+def test_golden_drafts_have_no_errors_without_a_brief():
+    reports = check_files([d for d, _ in PAIRS], brief=None, corpus=None)
+    findings = [f for r in reports for f in r.findings]
+    assert [(f.file, f.category, f.excerpt) for f in findings if f.severity == "error"] == []
