@@ -493,8 +493,11 @@ class Harness:
             verdict = "linear" if 0.75 <= growth <= 1.33 else "super-linear" if growth > 1 else "sub-linear"
             fig = Figure(f"`mine` cost per MB, {hi} MB ÷ {lo} MB", "×")
             fig.value = growth
-            fig.detail = (", ".join(f"{k} MB: {v:.2f} s/MB" for k, v in sorted(per_mb.items()))
-                          + f" → {verdict}")
+            sizes = sorted(per_mb)
+            marginal = [f"{a}→{b} MB: {(per_mb[b] * b - per_mb[a] * a) / (b - a):.2f} s/MB"
+                        for a, b in itertools.pairwise(sizes)]
+            fig.detail = (", ".join(f"{k} MB: {per_mb[k]:.2f} s/MB" for k in sizes)
+                          + f"; marginal {', '.join(marginal)} → {verdict}")
             self.add(fig)
 
     # -- check
