@@ -703,7 +703,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nharness took {elapsed:.0f} s")
     if not args.no_write:
         write_results(h, info, started, elapsed)
-        print(f"wrote {RESULTS.relative_to(ROOT)}")
+        print(f"wrote {RESULTS}")
     missed = any(f.status == "MISSED" for f in h.figures)
     return 1 if (args.strict and missed) else 0
 
