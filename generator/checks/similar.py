@@ -116,43 +116,97 @@ def shingle_hashes(text: str, k: int = 5) -> np.ndarray:
 
 
 BANDS, ROWS = 64, 3  # P(candidate) = 1 − (1 − J³)⁶⁴: 0.9998 at J = 0.5, 0.004 at J = 0.04
+MARGIN = 0.15  # estimate slack before the exact check: > 4σ of a 192-bin MinHash estimate
+ALL_PAIRS_MAX = 5000  # up to here compare signatures block-wise; beyond, LSH banding
+BLOCK = 64
+
+
+def _signatures(sets: list[np.ndarray], width: int) -> np.ndarray:
+    """One-permutation MinHash (width bins of each shingle hash), densified for short texts."""
+    import numpy as np
+
+    top = np.iinfo(np.uint64).max
+    out = np.full((len(sets), width), top, dtype=np.uint64)
+    for i, h in enumerate(sets):
+        if not len(h):
+            out[i] = np.arange(width, dtype=np.uint64) + np.uint64(i) * np.uint64(width)
+            continue  # an empty text resembles nothing
+        sig = out[i]
+        np.minimum.at(sig, (h % np.uint64(width)).astype(np.intp), h // np.uint64(width))
+        full = np.flatnonzero(sig != top)
+        if len(full) < width:  # short text: each empty bin borrows the next full one
+            pos = np.arange(width)
+            nxt = np.searchsorted(full, pos) % len(full)
+            dist = (full[nxt] - pos) % width
+            out[i] = sig[full[nxt]] + dist.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    return out
+
+
+def _candidates_blockwise(sig: np.ndarray, floor: float) -> list[tuple[int, int]]:
+    """Pairs whose MinHash estimate reaches floor, comparing signatures block by block.
+
+    Drafts rendered from one brief are alike enough that LSH bands collide for
+    most pairs; comparing 192-value signatures directly is then far cheaper.
+    """
+    import numpy as np
+
+    n, width = sig.shape
+    need = int(np.ceil(floor * width))
+    pairs: list[tuple[int, int]] = []
+    for start in range(0, n, BLOCK):
+        block = sig[start:start + BLOCK]
+        equal = (block[:, None, :] == sig[None, start:, :]).sum(axis=2, dtype=np.int32)
+        rows, cols = np.nonzero(equal >= need)
+        for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
+            i, j = start + r, start + c
+            if j > i:
+                pairs.append((i, j))
+    return pairs
+
+
+def _candidates_lsh(sig: np.ndarray, floor: float) -> list[tuple[int, int]]:
+    """LSH banding for very large batches, then the same estimate filter."""
+    import numpy as np
+
+    width = sig.shape[1]
+    buckets: dict[tuple[int, bytes], list[int]] = {}
+    for i in range(sig.shape[0]):
+        raw = sig[i].tobytes()
+        for b in range(BANDS):
+            buckets.setdefault((b, raw[b * ROWS * 8:(b + 1) * ROWS * 8]), []).append(i)
+    seen: set[tuple[int, int]] = set()
+    need = int(np.ceil(floor * width))
+    for members in buckets.values():
+        for x in range(len(members)):
+            for y in range(x + 1, len(members)):
+                pair = (members[x], members[y])
+                if pair not in seen:
+                    seen.add(pair)
+    return [(i, j) for i, j in seen if int((sig[i] == sig[j]).sum()) >= need]
 
 
 def find_twins(texts: list[str], threshold: float = 0.5, k: int = 5) -> list[tuple[int, int, float]]:
-    """Pairs (i, j, jaccard) with 5-shingle Jaccard > threshold, without comparing all pairs.
+    """Pairs (i, j, jaccard) with 5-shingle Jaccard > threshold, without comparing all texts.
 
-    One-permutation MinHash (BANDS·ROWS bins of each shingle hash) with LSH
-    banding proposes candidates; each is confirmed with the exact Jaccard of
-    the hashed shingle sets.
+    Each text becomes a 192-value one-permutation MinHash signature; pairs whose
+    estimated Jaccard comes within MARGIN of the threshold (found block-wise, or
+    by LSH banding above ALL_PAIRS_MAX texts) are confirmed with the exact
+    Jaccard of the hashed shingle sets.
     """
     import numpy as np
 
     width = BANDS * ROWS
     sets = [shingle_hashes(t, k) for t in texts]
-    buckets: dict[tuple[int, bytes], list[int]] = {}
-    for i, h in enumerate(sets):
-        if not len(h):
-            continue
-        sig = np.full(width, np.iinfo(np.uint64).max, dtype=np.uint64)
-        np.minimum.at(sig, (h % np.uint64(width)).astype(np.intp), h // np.uint64(width))
-        full = np.flatnonzero(sig != np.iinfo(np.uint64).max)
-        if len(full) < width:  # short text: densify, each empty bin borrows the next full one
-            pos = np.arange(width)
-            nxt = np.searchsorted(full, pos) % len(full)
-            dist = (full[nxt] - pos) % width
-            sig = sig[full[nxt]] + dist.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
-        raw = sig.tobytes()
-        for b in range(BANDS):
-            buckets.setdefault((b, raw[b * ROWS * 8:(b + 1) * ROWS * 8]), []).append(i)
-    candidates: set[tuple[int, int]] = set()
-    for members in buckets.values():
-        if len(members) > 1:
-            for x in range(len(members)):
-                for y in range(x + 1, len(members)):
-                    candidates.add((members[x], members[y]))
+    if len(sets) < 2:
+        return []
+    sig = _signatures(sets, width)
+    floor = max(threshold - MARGIN, 0.0)
+    finder = _candidates_blockwise if len(sets) <= ALL_PAIRS_MAX else _candidates_lsh
     pairs: list[tuple[int, int, float]] = []
-    for i, j in candidates:
+    for i, j in finder(sig, floor):
         a, b = sets[i], sets[j]
+        if not len(a) or not len(b):
+            continue
         small, large = sorted((len(a), len(b)))
         if small <= threshold * large:
             continue  # Jaccard ≤ |small| / |large|
