@@ -23,7 +23,6 @@ pair just above 0.5 may be missed; clearly similar pairs (0.7+) are found.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import multiprocessing
 import os
@@ -47,7 +46,6 @@ SHINGLE = 5
 SIMILAR = 0.5  # warn when two drafts of one batch are more alike than this
 EXACT_LIMIT = 300  # exact Jaccard up to this many drafts (≤ 45k pairs), MinHash + LSH above
 NUM_PERM = 128
-MINHASH_SCHEME = "affine32"  # pinned: workers and parent must agree
 BANDS, ROWS = 25, 5  # LSH banding over 125 of the 128 MinHash values
 SUMMARY = "summary.csv"
 
@@ -116,24 +114,18 @@ def inside(folder: Path, name: str) -> Path:
 
 # ------------------------------------------------------------------ similarity
 
-def _shingles(text: str) -> list[str]:
-    s = "".join(text.split())
-    if len(s) < SHINGLE:
-        return [s] if s else []
-    return [s[i:i + SHINGLE] for i in range(len(s) - SHINGLE + 1)]
-
-
 def signature(text: str, exact: bool) -> Any:
-    """Exact: frozenset of 64-bit shingle hashes. Otherwise: MinHash hash values."""
-    grams = _shingles(text)
-    if exact:
-        return frozenset(int.from_bytes(hashlib.blake2b(g.encode("utf-8"), digest_size=8).digest(), "big")
-                         for g in grams)
-    from datasketch import MinHash
+    """Exact: frozenset of 64-bit shingle hashes. Otherwise: a one-permutation MinHash.
 
-    m = MinHash(num_perm=NUM_PERM, seed=1, scheme=MINHASH_SCHEME)
-    m.update_batch([g.encode("utf-8") for g in set(grams)])
-    return m.hashvalues
+    Both come from :mod:`generator.checks.similar`, so batch and ``check`` judge
+    likeness the same way (and a worker never pays datasketch's import).
+    """
+    from generator.checks.similar import _signatures, shingle_hashes
+
+    hashes = shingle_hashes(text, SHINGLE)
+    if exact:
+        return frozenset(hashes.tolist())
+    return _signatures([hashes], NUM_PERM)[0]
 
 
 class Similarity:
@@ -395,9 +387,13 @@ def run_batch(batch_path: Path, out_dir: Path, *, fmt: str = "md", jobs: int | N
     window = threading.Semaphore(chunk * jobs * 4 + chunk)
     inflight: set[str] = set()
 
+    stopping = threading.Event()
+
     def bounded() -> Iterator[Task]:
         for task in tasks:
             window.acquire()
+            if stopping.is_set():
+                return
             if task.brief is not None:
                 inflight.add(task.name)
             yield task
@@ -410,6 +406,10 @@ def run_batch(batch_path: Path, out_dir: Path, *, fmt: str = "md", jobs: int | N
             take(result)
         pool.close()
     except BaseException:
+        # let the task feeder leave window.acquire() before terminate() joins it
+        stopping.set()
+        for _ in range(chunk * jobs * 4 + chunk + 1):
+            window.release()
         pool.terminate()
         pool.join()
         _sweep(settings.out_dir, set(inflight))

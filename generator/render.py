@@ -164,6 +164,7 @@ class Renderer:
     def __init__(self, dirs: TemplateDirs | None = None):
         self.dirs = dirs or TemplateDirs()
         self.env = cached_env(self.dirs)
+        self._phrases: dict[str, list[str]] | None = None
 
     def kinds(self) -> list[str]:
         return self.dirs.kinds()
@@ -176,7 +177,9 @@ class Renderer:
         pack = _pack_for(self.dirs, brief.topic, tuple(sorted(words.items())))
         extra = {"工作": pack["work"], "简称": pack["short"], "事业": pack["cause"],
                  "会议": base["meeting"]["title"], "上级": base["parent_lead"]}
-        phrases = load_phrases(self.dirs)
+        if self._phrases is None:
+            self._phrases = load_phrases(self.dirs)
+        phrases = self._phrases
         v = Variation(brief.effective_seed, phrases, make_substitute({**words, **extra}))
         pack = {**pack, "measures": _distinct_from(pack["measures"], base["measures"])}
         context = {**base, "pack": pack, "v": v, "n": Budget(scale).as_dict()}

@@ -223,15 +223,21 @@ def fullwidth(text: str) -> str:
     return text
 
 
+_TIDY = (
+    (re.compile(r"[，、；：]+(?=[。！？])"), ""),
+    (re.compile(r"。{2,}"), "。"),
+    (re.compile(r"，{2,}"), "，"),
+    (re.compile(r"、{2,}"), "、"),
+    (re.compile(r"([。！？；])[，、]"), r"\1"),
+    (re.compile(r"[ \t]+(?=[\u3400-\u9fff，。；：！？、])"), ""),
+    (re.compile(r"(?<=[\u3400-\u9fff，。；：！？、])[ \t]+"), ""),
+)
+
+
 def tidy(text: str) -> str:
     """Last pass over joined template pieces: no doubled or dangling punctuation."""
-    text = re.sub(r"[，、；：]+(?=[。！？])", "", text)
-    text = re.sub(r"。{2,}", "。", text)
-    text = re.sub(r"，{2,}", "，", text)
-    text = re.sub(r"、{2,}", "、", text)
-    text = re.sub(r"([。！？；])[，、]", r"\1", text)
-    text = re.sub(r"[ \t]+(?=[\u3400-\u9fff，。；：！？、])", "", text)
-    text = re.sub(r"(?<=[\u3400-\u9fff，。；：！？、])[ \t]+", "", text)
+    for pattern, repl in _TIDY:
+        text = pattern.sub(repl, text)
     return text
 
 
