@@ -216,12 +216,25 @@ def templatize_cmd(
     speech: Annotated[Path, typer.Argument(help="旧讲话稿（.txt/.md/.docx）")],
     out: Annotated[Path | None, typer.Option("-o", "--out", help="输出的 Jinja 模板文件")] = None,
     brief_out: Annotated[Path | None, typer.Option("--brief-out", help="输出的简报（保存原文中的地名、数字等）")] = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的文件")] = False,
 ) -> None:
     """把旧讲话稿中的地名、人名、单位、日期、数字替换成变量，生成模板和对应简报。"""
     from generator.templatize import templatize_command
 
-    run(lambda: templatize_command(speech, out=out, brief_out=brief_out))
+    run(lambda: templatize_command(speech, out=out, brief_out=brief_out, force=force))
 
+
+@app.command("fill")
+def fill_cmd(
+    template: Annotated[Path, typer.Argument(help="templatize 生成的模板")],
+    brief: Annotated[Path, typer.Argument(help="改好数值的简报（templatize 生成的那份）")],
+    out: Annotated[Path | None, typer.Option("-o", "--out", help="输出文件；不给则打印到屏幕")] = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的文件")] = False,
+) -> None:
+    """用改过的简报填写 templatize 生成的模板，得到换了名字和数字的新稿（在沙箱中运行）。"""
+    from generator.templatize import fill_command
+
+    run(lambda: fill_command(template, brief, out, force))
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(app())

@@ -29,10 +29,59 @@ UNITS = (
     "公里|千米|米|倍|天|小时|分钟|年|月|日|万|亿"
 )
 NUMBER_RE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(?=" + UNITS + r")")
-TITLE_RE = re.compile(r"^\s*在(.{4,60}?)上的(?:讲话|主持词|发言|致辞|讲话稿|讲话提纲)\s*$", re.M)
+TITLE_RE = re.compile(r"^\s*(?:#+\s*)?在(.{4,60}?)上的(?:讲话|主持词|发言|致辞|讲话稿|讲话提纲)\s*$", re.M)
 SKIP_WORDS = {"中国", "全国", "中华", "国家", "中央", "党中央", "国务院", "中共中央", "全省", "全市",
               "全区", "全县", "人民", "同志", "同志们", "中华民族", "祖国"}
 KINDS = {"ns": "place", "nr": "person", "nt": "org"}
+# jieba's POS tags over-report names (文明/nr, 城市/ns); these filters keep what a
+# reader would call a name, so the brief lists facts rather than ordinary words.
+SURNAMES = set(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
+    "任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武"
+    "戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮"
+    "柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古"
+    "吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇"
+    "桑郎甄丛仲虞敖巩明佘池查麻苑迟邝"
+)
+GENERIC_PLACES = {"新社区", "大社区", "老社区", "小社区", "老城区", "新城区", "城中村", "开发区", "新区",
+                  "市区", "城区", "郊区", "社区", "街道"}
+GEO_SUFFIX = ("山", "河", "江", "湖", "溪", "湾", "岛", "港", "桥", "路", "街", "巷", "村", "寨", "屯",
+              "庄", "园", "广场", "水库", "公园")
+ORG_SUFFIX = ("局", "委", "办", "院", "所", "中心", "公司", "站", "队", "会", "部", "厅", "处", "科",
+              "组", "社", "馆", "校", "学", "集团", "银行", "医院")
+
+
+PERSON_CONTEXT = re.compile(
+    r"(?:书记|主任|部长|局长|区长|县长|市长|镇长|乡长|主席|委员|秘书长|队长|处长|科长|经理|校长|院长|"
+    r"组长|站长|所长|同志)$"
+)
+
+
+def _named_person(text: str, start: int, end: int) -> bool:
+    """jieba tags 文明, 谢谢, 施策 as names; a speech names a person with 同志 or a title."""
+    return text.startswith("同志", end) or bool(PERSON_CONTEXT.search(text[max(0, start - 6):start]))
+
+
+def _plausible(kind: str, word: str) -> bool:
+    """Whether a jieba-tagged word is really a name worth a variable."""
+    if kind == "place":
+        from generator import gazetteer as gz
+        from generator.checks.place import FUNCTION_CHARS, _jieba_dicts, is_place_like
+
+        if word in GENERIC_PLACES:
+            return False
+        if is_place_like(word):
+            if word in gz.divisions():
+                return True
+            tag = _jieba_dicts()[1].get(gz.short_name(word))
+            return tag is None or tag.startswith("ns")  # 压实社区, 共商社区: a word plus 社区
+        return (len(word) >= 3 and word.endswith(GEO_SUFFIX) and word[0] not in "各全我本该每这那其此大小新老"
+                and not any(ch in FUNCTION_CHARS for ch in word))
+    if kind == "person":
+        return 2 <= len(word) <= 3 and word[0] in SURNAMES
+    if kind == "org":
+        return len(word) >= 3 and word.endswith(ORG_SUFFIX) and not word.endswith(("场所", "住所"))
+    return True
 
 
 @dataclass(frozen=True)
@@ -62,7 +111,8 @@ def _entities(text: str) -> list[Span]:
         from generator.checks.place import find_places
 
         for p in find_places(text):
-            add(p.start, p.start + len(p.name), "place")
+            if _plausible("place", p.name):
+                add(p.start, p.start + len(p.name), "place")
         import jieba
         import jieba.posseg as pseg
 
@@ -71,7 +121,9 @@ def _entities(text: str) -> list[Span]:
         for token in pseg.cut(text):
             word, flag = token.word, token.flag
             kind = KINDS.get(flag[:2] if flag.startswith("nr") else flag)
-            if kind and len(word) >= 2 and word not in SKIP_WORDS and not word.isascii():
+            if (kind and len(word) >= 2 and word not in SKIP_WORDS and not word.isascii()
+                    and _plausible(kind, word)
+                    and (kind != "person" or _named_person(text, pos, pos + len(word)))):
                 add(pos, pos + len(word), kind)
             pos += len(word)
     spans.sort(key=lambda s: s.start)
@@ -104,8 +156,9 @@ def templatize_text(text: str) -> tuple[str, dict[str, Any]]:
     places = Counter(text[s.start:s.end] for s in spans if s.kind == "place")
     if places:
         from generator import gazetteer as gz
+        from generator.checks.place import is_place_like
 
-        admin = [(n, c) for n, c in places.most_common() if gz.level_of(n)]
+        admin = [(n, c) for n, c in places.most_common() if gz.level_of(n) and is_place_like(n)]
         if admin:
             locality = admin[0][0]
             level = gz.level_of(locality)
@@ -158,21 +211,48 @@ def render_template_text(template_source: str, values: dict[str, Any]) -> str:
     """Render a templatized speech with its brief values."""
     from jinja2 import TemplateError as JinjaError
 
+    from generator.environment import describe_template_error
+
     try:
         return _environment().from_string(template_source).render(**values)
-    except JinjaError as exc:
-        raise TemplateError(f"模板渲染失败：{exc}") from exc
+    except (JinjaError, ArithmeticError, LookupError, TypeError, ValueError, AttributeError,
+            RecursionError) as exc:
+        raise describe_template_error(exc, "<模板>") from None
 
 
-def _write(path: Path, text: str) -> None:
+def _write(path: Path, text: str, force: bool = False) -> None:
+    from generator.writers.text import atomic_write
+
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8", newline="")
+        atomic_write(path, text.encode("utf-8"), force=force)
     except OSError as exc:
         raise ExportError(f"无法写入 {path}：{exc}") from exc
 
 
-def templatize_command(speech: Path, out: Path | None, brief_out: Path | None) -> None:
+def fill_command(template: Path, brief: Path, out: Path | None, force: bool = False) -> str:
+    """Render a templatize template with a (possibly edited) brief: last year's speech, new facts."""
+    from generator.yamlload import load_yaml_file, read_text_file
+
+    values = load_yaml_file(brief).data
+    if not isinstance(values, dict):
+        raise TemplateError(f"{brief} 应当是键值对形式的简报。")
+    meeting = values.get("meeting")
+    if isinstance(meeting, dict) and isinstance(meeting.get("date"), str):
+        try:  # a quoted '2027-03-01' is still the meeting date
+            meeting["date"] = dt.date.fromisoformat(meeting["date"].strip())
+        except ValueError:
+            raise TemplateError(f"{brief}：meeting.date 应写成 2026-05-08 的形式。") from None
+    source = read_text_file(template)
+    text = render_template_text(source, values)
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        _write(out, text, force)
+    return text
+
+
+def templatize_command(speech: Path, out: Path | None, brief_out: Path | None,
+                       force: bool = False) -> None:
     """Write the template (stdout without -o) and the brief (beside the template by default)."""
     import yaml
 
@@ -188,9 +268,9 @@ def templatize_command(speech: Path, out: Path | None, brief_out: Path | None) -
     if out is None:
         sys.stdout.write(source)
     else:
-        _write(out, source)
+        _write(out, source, force)
         print(f"已写入模板：{out}", file=sys.stderr)
     if brief_out is not None:
-        _write(brief_out, brief_text)
+        _write(brief_out, brief_text, force)
         n = len(values.get("vars", {})) + sum(len(v) for k, v in values.items() if k != "vars")
         print(f"已写入简报：{brief_out}（{n}个变量）", file=sys.stderr)

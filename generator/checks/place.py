@@ -30,7 +30,7 @@ GENERIC_SHORT = {
 GENERIC_END = ("开发", "示范", "保护", "功能", "试验", "先行", "核心", "试点", "重点", "文明",
                "卫生", "园林", "城市", "贫困", "产业", "经济", "旅游", "生态", "集聚", "百强",
                "强", "工业", "商业", "风景", "片", "级", "类", "个", "些", "种", "型")
-BAD_START = "全我本各该每两三几多某其此这那上下外省市区县镇乡街在向对与和及等个为是的了到"
+BAD_START = "说讲全我本各该每两三几多某其此这那上下外省市区县镇乡街在向对与和及等个为是的了到要将把被让使由从一二四五六七八九十百千"
 GENERIC_TAIL = {
     "区": {"城区", "社区", "景区", "地区", "市区", "林区", "矿区", "园区", "片区", "老区", "辖区",
            "港区", "郊区", "灾区", "库区", "牧区", "垦区", "厂区", "校区", "营区", "街区", "学区",
@@ -46,6 +46,7 @@ GENERIC_TAIL = {
 }
 CAND_RE = re.compile(r"(?<=[\u4e00-\u9fff]{2})(?:街道|社区|区|市|县|镇|乡|旗)")
 ORGAN_WORDS = {lv + w for lv in ("市", "区", "县", "镇", "乡", "旗") for w in "委长级直属"}
+FUNCTION_CHARS = set("的地得和与及或对在给到向从把被将让也都还就才又再很更最要会能可应该已并且而之其个了着过吗呢吧")
 ENUM_SHORT = re.compile(r"^(?:[一二三四五六七八九十][是要来则]|首先|其次|最后|同时|另外|再次|第[一二三四五六七八九十])$")
 NAME_TAG_OK = ("n", "j", "s", "l", "i", "x", "z")
 
@@ -65,6 +66,11 @@ def is_place_like(name: str) -> bool:
     short = gz.short_name(name)
     if short == name or short in GENERIC_SHORT or short.endswith(GENERIC_END):
         return False
+    if len(short) < 2 or any(ch in FUNCTION_CHARS for ch in short):
+        return False
+    _freq, tags = _jieba_dicts()
+    if tags.get(short, "").startswith(("v", "a", "d")) and name not in gz.divisions():
+        return False  # 压实社区, 共商社区, 老城区: a verb or adjective plus a level word
     return not name.endswith(("城市", "都市", "超市"))
 
 
@@ -86,6 +92,8 @@ def _candidate_ok(text: str, start: int, end: int, short: str, suffix: str,
     if not known:
         if short in GENERIC_SHORT or short.endswith(GENERIC_END) or short[0] in BAD_START:
             return False
+        if any(ch in FUNCTION_CHARS for ch in short):
+            return False  # 局的社区, 队和社区, 压给社区, 都要旗: words run together
         if ENUM_SHORT.match(short):
             return False  # 二是街道党工委…, 一要县直部门…: an enumeration, not a name
         tails = GENERIC_TAIL.get(suffix, set())
