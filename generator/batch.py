@@ -339,6 +339,23 @@ def _sweep(out_dir: Path, names: set[str]) -> None:
                 pass
 
 
+STALE_TMP = re.compile(r"^\..+\.(?:md|txt|docx|csv)\.[A-Za-z0-9_]{8}\.tmp$")
+
+
+def _sweep_stale(out_dir: Path) -> int:
+    """Before a (re-)run, remove temp files of a batch that was killed (SIGKILL leaves them)."""
+    removed = 0
+    with os.scandir(out_dir) as entries:
+        for entry in entries:
+            if STALE_TMP.match(entry.name) and entry.is_file(follow_symlinks=False):
+                try:
+                    os.unlink(entry.path)
+                    removed += 1
+                except OSError:
+                    pass
+    return removed
+
+
 def glob_escape(text: str) -> str:
     return re.sub(r"([*?\[])", r"[\1]", text)
 
@@ -359,6 +376,7 @@ def run_batch(batch_path: Path, out_dir: Path, *, fmt: str = "md", jobs: int | N
     if out_dir.exists() and not out_dir.is_dir():
         raise ExportError(f"输出目录 {out_dir} 已存在且不是目录。")
     out_dir.mkdir(parents=True, exist_ok=True)
+    _sweep_stale(out_dir)
     dirs = dirs or TemplateDirs()
     settings = Settings(out_dir.resolve(), fmt, script, reference_docx, force, dirs,
                         exact=batch.total <= EXACT_LIMIT)

@@ -328,3 +328,38 @@ def test_help_mentions_resume():
     result = runner.invoke(app, ["batch", "--help"])
     assert result.exit_code == 0 and "跳过" in result.output
     assert os.cpu_count()
+
+
+def test_sigkill_mid_batch_leaves_complete_files_and_rerun_finishes(tmp_path):
+    """Kill a real batch process with SIGKILL part-way; what it left is complete and a re-run finishes."""
+    import signal
+    import time
+
+    names = [f"测{i:03d}区" for i in range(240)]
+    batch = tmp_path / "batch.yaml"
+    spec = yaml.safe_load((ROOT / "examples" / "batch.yaml").read_text(encoding="utf-8"))
+    spec["districts"] = [{"locality": {"name": n, "level": "区", "parent": "滨海市"}} for n in names]
+    batch.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
+    reference, killed = tmp_path / "ref", tmp_path / "killed"
+    cmd = [sys.executable, "-m", "generator", "batch", str(batch), "--format", "docx", "--jobs", "2", "-o"]
+    subprocess.run(cmd + [str(reference)], check=True, capture_output=True, cwd=ROOT)
+    proc = subprocess.Popen(cmd + [str(killed)], cwd=ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if killed.exists() and len(list(killed.glob("*.docx"))) >= 20:
+            break
+        time.sleep(0.02)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    left = sorted(killed.glob("*.docx"))
+    assert 0 < len(left) < len(names), "the kill should land mid-batch"
+    for path in left:  # every file the killed run left is complete
+        assert path.read_bytes() == (reference / path.name).read_bytes()
+    rerun = subprocess.run(cmd + [str(killed)], capture_output=True, text=True, cwd=ROOT)
+    assert rerun.returncode == 0, rerun.stderr
+    finished = sorted(p.name for p in killed.iterdir() if p.suffix == ".docx")
+    assert finished == sorted(p.name for p in reference.iterdir() if p.suffix == ".docx")
+    assert not [p for p in killed.iterdir() if p.name.endswith(".tmp")]
+    for name in finished:
+        assert (killed / name).read_bytes() == (reference / name).read_bytes()
