@@ -84,18 +84,52 @@ def _pack_for(dirs: TemplateDirs, topic: str, words: tuple[tuple[str, str], ...]
     return _deep_substitute(pack, make_substitute(dict(words)))
 
 
-def _grams(text: str, k: int = 4) -> set[str]:
-    return {text[i:i + k] for i in range(len(text) - k + 1)}
+GENERIC_BIGRAMS = frozenset(
+    "推进 加强 深化 强化 全面 工作 管理 治理 提升 持续 扎实 建设 推动 落实 健全 完善 坚持 聚焦 突出 "
+    "严格 开展 专项 整治 重点 集中 规范 优化 加快 机制 水平 质量 能力 服务 长效 精细 常态".split()
+)
+
+
+def _topic_bigrams(text: str) -> set[str]:
+    """What a measure title is about: its bigrams minus the verbs every title uses."""
+    chars = "".join(ch for ch in text if "\u4e00" <= ch <= "\u9fff")
+    return {chars[i:i + 2] for i in range(len(chars) - 1)} - GENERIC_BIGRAMS
 
 
 def _distinct_from(pack_items: list[dict], brief_items: list[dict]) -> list[dict]:
-    """Pack measures that do not restate a measure the brief already gives (4-character overlap)."""
+    """Pack measures that do not restate a measure the brief already gives (扬尘, 秸秆…)."""
     taken: set[str] = set()
     for item in brief_items:
-        taken |= _grams(item["title"])
+        taken |= _topic_bigrams(item["title"])
     if not taken:
         return pack_items
-    return [m for m in pack_items if not (_grams(str(m.get("title", ""))) & taken)]
+    return [m for m in pack_items if not (_topic_bigrams(str(m.get("title", ""))) & taken)]
+
+
+def _item_text(item: Any) -> str:
+    if isinstance(item, dict):
+        return "".join(_item_text(v) for v in item.values())
+    if isinstance(item, list):
+        return "".join(_item_text(v) for v in item)
+    return str(item)
+
+
+def _by_relevance(items: list[Any], meeting_title: str) -> tuple[list[Any], int]:
+    """Items that speak to the meeting's own subject first (大气 in 大气污染防治攻坚会).
+
+    A meeting-title bigram counts when it is distinctive inside the pack (found in
+    at most a third of the items); returns the reordered list and how many lead it.
+    """
+    if not items:
+        return items, 0
+    texts = [_item_text(i) for i in items]
+    wanted = {g for g in _topic_bigrams(meeting_title)
+              if 0 < sum(g in t for t in texts) <= max(1, len(texts) // 3)}
+    if not wanted:
+        return items, 0
+    relevant = [i for i, t in zip(items, texts, strict=True) if any(g in t for g in wanted)]
+    others = [i for i, t in zip(items, texts, strict=True) if not any(g in t for g in wanted)]
+    return relevant + others, len(relevant)
 
 
 def _fw(text: str) -> str:
@@ -183,7 +217,11 @@ class Renderer:
             self._phrases = load_phrases(self.dirs)
         phrases = self._phrases
         v = Variation(brief.effective_seed, phrases, make_substitute({**words, **extra}))
-        pack = {**pack, "measures": _distinct_from(pack["measures"], base["measures"])}
+        measures, m_pref = _by_relevance(_distinct_from(pack["measures"], base["measures"]),
+                                         base["meeting"]["title"])
+        problems, p_pref = _by_relevance(pack["problems"], base["meeting"]["title"])
+        pack = {**pack, "measures": measures, "measures_preferred": m_pref,
+                "problems": problems, "problems_preferred": p_pref}
         context = {**base, "pack": pack, "v": v, "n": Budget(scale).as_dict()}
         name = f"{brief.kind}.md.j2"
         try:

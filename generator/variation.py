@@ -54,6 +54,14 @@ class Variation:
         self.used.update(key(c) for c in chosen)
         return chosen
 
+    def choose_prefer(self, items: Sequence[T], n: int, preferred: int,
+                      key: Callable[[T], str] = str) -> list[T]:
+        """Like :meth:`choose`, but the first ``preferred`` items (the ones on the
+        meeting's own subject) are taken before any of the rest."""
+        first = self.choose(items[:preferred], n, key)
+        rest = self.choose(items[preferred:], n - len(first), key)
+        return first + rest
+
     def one(self, options: Sequence[str]) -> str:
         """One of a few inline alternatives, avoiding repeats where possible."""
         chosen = self.choose(list(options), 1)

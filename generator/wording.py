@@ -96,12 +96,21 @@ def change(value: float | int, baseline: float | int | None, unit: str = "",
     return f"{prefix}{verb}{plain_number(abs(rounded))}%"
 
 
+MEASURE_NOUNS = ("率", "数", "量", "面积", "总额", "浓度", "指数", "比例", "占比", "规模", "收入", "产值",
+                 "均值", "天数", "人数", "户数", "个数", "时长", "长度", "水平", "得分", "排名")
+
+
 def figure_text(label: str, value: float | int, unit: str = "",
                 baseline: float | int | None = None, baseline_label: str = "上年同期",
                 verb: str = "") -> str:
-    """清运垃圾4.15万吨 / 交办问题整改率达到97%，比上年同期提高8个百分点."""
-    if not verb:
-        verb = "达到" if is_percent(unit) or label.endswith(("率", "数", "量", "面积", "总额")) else ""
+    """清运垃圾4.15万吨 / 交办问题整改率达到97%，比上年同期提高8个百分点 / 浓度降至35微克.
+
+    A label that names a measure (…率, …浓度, …天数) takes a verb — 降至 when the
+    figure fell against its baseline, 达到 otherwise; a label that names an action
+    (清运垃圾, 化解矛盾纠纷) takes the number directly.
+    """
+    if not verb and (is_percent(unit) or label.endswith(MEASURE_NOUNS)):
+        verb = "降至" if baseline is not None and value < baseline else "达到"
     text = f"{label}{verb}{quantity(value, unit)}"
     moved = change(value, baseline, unit, baseline_label)
     return f"{text}，{moved}" if moved else text
