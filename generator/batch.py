@@ -13,7 +13,7 @@ written are reported as skipped (not failed) unless ``--force`` is given.
 
 Similarity: each worker reduces its draft to a compact signature — for batches
 up to :data:`EXACT_LIMIT` drafts, the exact set of hashed 5-character shingles
-(pairwise Jaccard is exact); above that, a 128-permutation MinHash, and
+(pairwise Jaccard is exact); above that, a 128-bin one-permutation MinHash, and
 candidate pairs come from MinHash LSH banding, so the cost stays near
 linear in memory. In LSH mode the reported maximum is over LSH candidates
 (pairs that share a band; see :class:`Similarity`), so it is an estimate and a
@@ -118,7 +118,7 @@ def signature(text: str, exact: bool) -> Any:
     """Exact: frozenset of 64-bit shingle hashes. Otherwise: a one-permutation MinHash.
 
     Both come from :mod:`generator.checks.similar`, so batch and ``check`` judge
-    likeness the same way (and a worker never pays datasketch's import).
+    likeness the same way.
     """
     from generator.checks.similar import _signatures, shingle_hashes
 
@@ -133,9 +133,9 @@ class Similarity:
 
     LSH mode bands the MinHash (:data:`BANDS` x :data:`ROWS`, S-curve centred
     near 0.5: a pair at 0.6 becomes a candidate with probability ~0.87, at 0.7
-    ~0.98, at 0.3 ~0.06). Buckets are plain dicts of ints — datasketch's
-    MinHashLSH keeps a set per bucket, about 15 KB per draft, too much for
-    10,000 drafts — and signatures live in one preallocated matrix.
+    ~0.98, at 0.3 ~0.06). Buckets are plain dicts of ints (a set per bucket
+    would cost about 15 KB per draft at 10,000 drafts), and signatures live in
+    one preallocated matrix.
     """
 
     def __init__(self, exact: bool, total: int = 0):
