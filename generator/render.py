@@ -31,6 +31,7 @@ from generator.wording import (
     month_day,
     parent_leadership,
     tidy,
+    topic_bigrams,
 )
 
 CHARS_PER_MINUTE = 170
@@ -84,26 +85,14 @@ def _pack_for(dirs: TemplateDirs, topic: str, words: tuple[tuple[str, str], ...]
     return _deep_substitute(pack, make_substitute(dict(words)))
 
 
-GENERIC_BIGRAMS = frozenset(
-    "推进 加强 深化 强化 全面 工作 管理 治理 提升 持续 扎实 建设 推动 落实 健全 完善 坚持 聚焦 突出 "
-    "严格 开展 专项 整治 重点 集中 规范 优化 加快 机制 水平 质量 能力 服务 长效 精细 常态".split()
-)
-
-
-def _topic_bigrams(text: str) -> set[str]:
-    """What a measure title is about: its bigrams minus the verbs every title uses."""
-    chars = "".join(ch for ch in text if "\u4e00" <= ch <= "\u9fff")
-    return {chars[i:i + 2] for i in range(len(chars) - 1)} - GENERIC_BIGRAMS
-
-
 def _distinct_from(pack_items: list[dict], brief_items: list[dict]) -> list[dict]:
     """Pack measures that do not restate a measure the brief already gives (扬尘, 秸秆…)."""
     taken: set[str] = set()
     for item in brief_items:
-        taken |= _topic_bigrams(item["title"])
+        taken |= topic_bigrams(item["title"])
     if not taken:
         return pack_items
-    return [m for m in pack_items if not (_topic_bigrams(str(m.get("title", ""))) & taken)]
+    return [m for m in pack_items if not (topic_bigrams(str(m.get("title", ""))) & taken)]
 
 
 def _item_text(item: Any) -> str:
@@ -123,7 +112,7 @@ def _by_relevance(items: list[Any], meeting_title: str) -> tuple[list[Any], int]
     if not items:
         return items, 0
     texts = [_item_text(i) for i in items]
-    wanted = {g for g in _topic_bigrams(meeting_title)
+    wanted = {g for g in topic_bigrams(meeting_title)
               if 0 < sum(g in t for t in texts) <= max(1, len(texts) // 3)}
     if not wanted:
         return items, 0

@@ -23,6 +23,7 @@ class Variation:
         self.pools = pools
         self.substitute = substitute
         self.used: set[str] = set()
+        self.praised: set[str] = set()  # topic bigrams of what the draft has praised
 
     def _fresh(self, items: Sequence[Any], key: Callable[[Any], str]) -> list[Any]:
         fresh = [i for i in items if key(i) not in self.used]
@@ -54,13 +55,33 @@ class Variation:
         self.used.update(key(c) for c in chosen)
         return chosen
 
+    def praise(self, items: Sequence[str]) -> Sequence[str]:
+        """Remember what the draft praises, so a problem picked later does not contradict it."""
+        from generator.wording import topic_bigrams
+
+        for item in items:
+            self.praised |= topic_bigrams(str(item))
+        return items
+
     def choose_prefer(self, items: Sequence[T], n: int, preferred: int,
                       key: Callable[[T], str] = str) -> list[T]:
         """Like :meth:`choose`, but the first ``preferred`` items (the ones on the
-        meeting's own subject) are taken before any of the rest."""
-        first = self.choose(items[:preferred], n, key)
-        rest = self.choose(items[preferred:], n - len(first), key)
-        return first + rest
+        meeting's own subject) are taken before any of the rest, and items whose
+        title contradicts something praised (志愿服务 praised, 志愿服务活力不足 listed
+        as a problem) only when nothing else is left."""
+        from generator.wording import topic_bigrams
+
+        def clashes(item: T) -> bool:
+            title = item.get("title", "") if isinstance(item, dict) else str(item)
+            return len(topic_bigrams(str(title)) & self.praised) >= 2
+
+        ranked = [list(items[:preferred]), list(items[preferred:])]
+        order = [[i for i in group if not clashes(i)] for group in ranked]
+        order += [[i for group in ranked for i in group if clashes(i)]]
+        chosen: list[T] = []
+        for group in order:
+            chosen += self.choose(group, n - len(chosen), key)
+        return chosen
 
     def one(self, options: Sequence[str]) -> str:
         """One of a few inline alternatives, avoiding repeats where possible."""

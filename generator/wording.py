@@ -255,6 +255,18 @@ def cn_count(n: int) -> str:
     return "两" if n == 2 else chinese_numeral(n)
 
 
+GENERIC_BIGRAMS = frozenset(
+    "推进 加强 深化 强化 全面 工作 管理 治理 提升 持续 扎实 建设 推动 落实 健全 完善 坚持 聚焦 突出 "
+    "严格 开展 专项 整治 重点 集中 规范 优化 加快 机制 水平 质量 能力 服务 长效 精细 常态".split()
+)
+
+
+def topic_bigrams(text: str) -> set[str]:
+    """What a measure title is about: its bigrams minus the verbs every title uses."""
+    chars = "".join(ch for ch in text if "\u4e00" <= ch <= "\u9fff")
+    return {chars[i:i + 2] for i in range(len(chars) - 1)} - GENERIC_BIGRAMS
+
+
 FILTERS = {
     "cn_count": cn_count,
     "quantity": quantity,

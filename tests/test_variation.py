@@ -1,0 +1,36 @@
+from generator.variation import Variation
+
+
+def test_same_seed_same_choices_and_no_repeats():
+    pools = {"p": [f"句子{i}" for i in range(6)]}
+    a, b = Variation(7, pools), Variation(7, pools)
+    picks_a = [a.pick("p") for _ in range(6)]
+    assert picks_a == [b.pick("p") for _ in range(6)]
+    assert len(set(picks_a)) == 6  # a pool is used up before anything repeats
+
+
+def test_different_seeds_differ():
+    pools = {"p": [f"句子{i}" for i in range(20)]}
+    assert [Variation(1, pools).pick("p") for _ in range(3)] != [Variation(2, pools).pick("p") for _ in range(3)]
+
+
+def test_choose_never_repeats_an_item():
+    v = Variation(3, {})
+    items = ["甲", "乙", "丙"]
+    first = v.choose(items, 2)
+    second = v.choose(items, 2)
+    assert len(first) == 2 and len(second) == 1 and not set(first) & set(second)
+
+
+def test_choose_prefer_takes_preferred_first():
+    v = Variation(5, {})
+    items = [{"title": "守护蓝天"}, {"title": "治理河湖"}, {"title": "净化土壤"}]
+    assert v.choose_prefer(items, 1, 1) == [items[0]]
+
+
+def test_choose_prefer_avoids_contradicting_praise():
+    v = Variation(5, {})
+    v.praise(["志愿服务队伍持续壮大。"])
+    items = [{"title": "志愿服务活力不足"}, {"title": "群众参与程度不高"}]
+    assert v.choose_prefer(items, 1, 0) == [items[1]]
+    assert len(v.choose_prefer(items, 2, 0)) == 1  # the other was used; the clash comes last
