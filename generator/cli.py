@@ -132,7 +132,7 @@ def init_cmd(
     from generator.writers.text import atomic_write
 
     def act() -> None:
-        text = starter_brief(kind, topic)
+        text = starter_brief(kind, topic, out.name if out else "简报.yaml")
         if out is None:
             sys.stdout.write(text)
         else:

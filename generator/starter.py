@@ -79,7 +79,7 @@ SUFFIX = {"推进会": "推进会", "动员部署会": "动员部署会", "主�
           "座谈发言": "座谈会", "总结部署会": "总结部署会"}
 
 
-def starter_brief(kind: str, topic: str) -> str:
+def starter_brief(kind: str, topic: str, file_hint: str = "简报.yaml") -> str:
     if kind not in KINDS:
         raise BriefError(f"不认识的讲话类型“{kind}”。可选：{'、'.join(KINDS)}。")
     if topic not in TOPICS:
@@ -89,5 +89,5 @@ def starter_brief(kind: str, topic: str) -> str:
     return STARTER.format(
         kind=kind, topic=topic, meeting_title=title, speaker_title=speaker,
         host_block=HOST_BLOCK if kind == "主持词" else "",
-        length=5 if kind == "主持词" else 15, file_hint="简报.yaml",
+        length=5 if kind == "主持词" else 15, file_hint=file_hint,
     )
