@@ -50,19 +50,19 @@ class Budget:
         return max(low, min(high, round(base * self.scale)))
 
     def as_dict(self) -> dict[str, Any]:
-        situation = self.count(1.5, 1, 9)
+        situation = self.count(1.5, 1, 12)
         return {
             "situation": situation,
             "significance": (situation + 2) // 3,
             "urgency": (situation + 1) // 3,
             "mindset": situation // 3,
-            "achievements": self.count(2, 1, 8),
-            "problems": self.count(3, 1, 8),
-            "measures": self.count(2.5, 1, 10),
+            "achievements": self.count(2, 1, 10),
+            "problems": self.count(3, 1, 10),
+            "measures": self.count(2.5, 1, 16),
             "points": self.count(3, 2, 8),
-            "leadership": self.count(2.5, 1, 7),
-            "host": self.count(3, 2, 8),
-            "host_extra": self.count(0.8, 0, 4),
+            "leadership": self.count(2.5, 1, 10),
+            "host": self.count(3, 2, 10),
+            "host_extra": self.count(2.5, 0, 30),  # supporting sentences shared out over the 一要… items
             "closing": self.count(1, 1, 3),
             "rich": self.scale >= 1.4,
             "richer": self.scale >= 2.5,

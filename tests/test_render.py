@@ -105,7 +105,7 @@ def test_districts_get_different_wording(kind, topic):
 
 
 @pytest.mark.parametrize(("kind", "length"), [
-    (k, m) for k in ("推进会", "动员部署会", "座谈发言", "总结部署会") for m in (5, 10, 15, 20)
+    (k, m) for k in ("推进会", "动员部署会", "座谈发言", "总结部署会") for m in (5, 10, 15, 20, 30)
 ] + [("主持词", m) for m in (3, 5, 8, 12, 15)])
 def test_length_within_tolerance(kind, length):
     for topic in RENDERER.topics():

@@ -144,7 +144,7 @@ def dominant_level(text: str) -> str:
     # 我区 is the speaker's own level; 全市 may be the meeting's (a 区 at a 全市 座谈会)
     counts: Counter[str] = Counter()
     for m in SELF_RE.finditer(text):
-        counts[m.group("lv")] += 2 if m.group("pre") == "我" else 1
+        counts[m.group("lv")] += 3 if m.group("pre") == "我" else 1
     if not counts:
         return ""
     word = counts.most_common(1)[0][0]
