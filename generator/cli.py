@@ -77,7 +77,9 @@ def render_cmd(
     def act() -> None:
         chosen = guess_format(out, fmt)
         if chosen == "docx" and out is None:
-            raise typer.BadParameter("docx 格式必须用 -o 指定输出文件。")
+            from generator.errors import ExportError
+
+            raise ExportError("docx 格式必须用 -o 指定输出文件。")
         draft = render_file(brief, _dirs(templates))
         data = draft_bytes(draft, chosen, script=script, reference_docx=reference_docx)
         if out is None:
