@@ -134,6 +134,15 @@ def test_level_words_follow_locality():
     assert "全区" not in county and "我区" not in county and "区委" not in county
 
 
+@pytest.mark.parametrize("seed", range(12))
+def test_countdown_joins_cleanly(seed):
+    """The countdown lead and its tail are separate pieces: 两个月时间，时间紧 must not happen."""
+    draft = RENDERER.render(parse_brief_text(brief_yaml(deadline="2026-07-10", seed=seed)))
+    sentence = next(b.plain for b in draft.blocks if "7月10日" in b.plain)
+    assert "只有两个月" in sentence
+    assert "时间，时间" not in sentence and "节点只有两个月时间" not in sentence
+
+
 def test_template_syntax_in_brief_is_printed_literally():
     draft = RENDERER.render(parse_brief_text(brief_yaml(
         meeting={"title": "{{ 7*7 }}推进会"}, problems=["{% for x in y %}问题"])))
