@@ -25,6 +25,17 @@ def test_help_is_chinese_and_light():
     assert out.stdout.strip() == "[]"
 
 
+def test_md_render_never_loads_jieba_docx_or_opencc(tmp_path):
+    """A single render must not pay for jieba's dictionary (or python-docx, opencc)."""
+    code = ("import sys, generator.cli as c\n"
+            "from typer.testing import CliRunner\n"
+            f"r = CliRunner().invoke(c.app, ['render', {str(BRIEFS / 'valid_01_spec_example.yaml')!r}])\n"
+            "assert r.exit_code == 0, r.output\n"
+            "print(sorted({'jieba', 'docx', 'opencc'} & set(sys.modules)))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
 def test_render_to_stdout_and_file(tmp_path):
     result = runner.invoke(app, ["render", str(BRIEFS / "valid_01_spec_example.yaml")])
     assert result.exit_code == 0
