@@ -22,3 +22,11 @@ def test_golden_drafts_have_no_errors_without_a_brief():
     reports = check_files([d for d, _ in PAIRS], brief=None, corpus=None)
     findings = [f for r in reports for f in r.findings]
     assert [(f.file, f.category, f.excerpt) for f in findings if f.severity == "error"] == []
+
+
+def test_quan_inside_a_word_is_not_a_level_word():
+    from generator.checks.place import SELF_RE
+
+    for text in ("健全社区党建工作制度", "完全市场化运作", "确保安全区域", "求全区别对待"):
+        assert not SELF_RE.search(text), text
+    assert [m.group(0) for m in SELF_RE.finditer("全社区居民和我区干部")] == ["全社区", "我区"]

@@ -13,7 +13,8 @@ from generator.checks.model import ERROR, WARNING, Facts, Finding, clip, line_at
 LEVEL_WORD = r"(?:自治区|街道|社区|省|市|州|盟|区|县|旗|镇|乡|村)"
 # 我区/本县/全市…, but not 资本市场, 根本区别, 全区域, 乡村 and the like.
 SELF_RE = re.compile(
-    r"(?<!资|成|根|基|日|样|版|账|标|文|剧|脚|课|书|原|范|读|蓝|自)"
+    # 健全社区…, 完全市场化, 安全区域: 全 that belongs to the word before it
+    r"(?<!资|成|根|基|日|样|版|账|标|文|剧|脚|课|书|原|范|读|蓝|自|健|完|安|齐|保|周|顾|两|十|俱|求|万)"
     r"(?P<pre>[我本全])(?P<lv>" + LEVEL_WORD + r")"
     r"(?!域|场|块|份|别|级|长|部|属|民族|外|内)"
 )
