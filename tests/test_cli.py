@@ -112,3 +112,14 @@ def test_subprocess_render(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "generator", "render", str(tmp_path / "missing.yaml")],
                          capture_output=True, text=True, check=False)
     assert bad.returncode == 2 and "找不到文件" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_written_drafts_get_ordinary_permissions(tmp_path):
+    import os
+    import stat
+
+    out = tmp_path / "d.docx"
+    assert runner.invoke(app, ["render", str(BRIEFS / "valid_01_spec_example.yaml"), "-o", str(out)]).exit_code == 0
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~mask

@@ -24,7 +24,7 @@ def test_readme_quick_start_is_two_commands_and_matches_ci():
     commands = [line for line in block.splitlines() if line and not line.startswith("#")]
     assert len(commands) == 2
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    assert "python -m pytest" in ci and commands[1].endswith("python3 -m pytest")
+    assert "\npython3 -m pytest\n" in ci and commands[1].endswith("python3 -m pytest")
     assert "examples/brief.yaml" in commands[0] and (ROOT / "examples" / "brief.yaml").exists()
 
 

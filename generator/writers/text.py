@@ -35,6 +35,14 @@ def to_md(draft: Draft) -> str:
     return "\n".join(out).rstrip("\n") + "\n"
 
 
+def _file_mode() -> int:
+    """The mode a plainly created file would get (mkstemp makes 0600, which would
+    leave a draft unreadable to colleagues on a shared folder)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def atomic_write(path: Path, data: bytes, *, force: bool = True) -> None:
     """Write via a temp file in the same folder and rename: never a half-written file."""
     path = Path(path)
@@ -47,6 +55,7 @@ def atomic_write(path: Path, data: bytes, *, force: bool = True) -> None:
     except OSError as exc:
         raise ExportError(f"无法写入 {path}：{exc.strerror or exc}") from None
     try:
+        os.fchmod(fd, _file_mode())
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
