@@ -86,10 +86,10 @@ def _pack_for(dirs: TemplateDirs, topic: str, words: tuple[tuple[str, str], ...]
 
 
 def _distinct_from(pack_items: list[dict], brief_items: list[dict]) -> list[dict]:
-    """Pack measures that do not restate a measure the brief already gives (扬尘, 秸秆…)."""
+    """Pack measures that do not restate a measure (or a point of one) the brief gives."""
     taken: set[str] = set()
     for item in brief_items:
-        taken |= topic_bigrams(item["title"])
+        taken |= topic_bigrams(item["title"] + "。".join(item["points"]))
     if not taken:
         return pack_items
     return [m for m in pack_items if not (topic_bigrams(str(m.get("title", ""))) & taken)]

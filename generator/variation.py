@@ -7,13 +7,26 @@ again in the same draft, so no stock sentence repeats.
 
 from __future__ import annotations
 
+import functools
 import random
+import re
+from collections import deque
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from generator.errors import TemplateError
 
 T = TypeVar("T")
+PHRASE = 7  # characters of running Chinese that count as "the same phrase again" in a draft
+IDIOM = 4  # …and as "the same stock phrase again" within a few neighbouring picks (全力以赴)
+NEIGHBOURS = 3
+_RUNS = re.compile(r"[\u4e00-\u9fff]+")
+
+
+@functools.lru_cache(maxsize=16384)
+def phrase_grams(text: str, k: int = PHRASE) -> frozenset[str]:
+    """Every k-character stretch of Chinese in a piece of wording (punctuation breaks runs)."""
+    return frozenset(run[i:i + k] for run in _RUNS.findall(text) for i in range(len(run) - k + 1))
 
 
 class Variation:
@@ -24,10 +37,27 @@ class Variation:
         self.substitute = substitute
         self.used: set[str] = set()
         self.praised: set[str] = set()  # topic bigrams of what the draft has praised
+        self.emitted: set[str] = set()  # phrase grams of the wording chosen so far
+        self.recent: deque[frozenset[str]] = deque(maxlen=NEIGHBOURS)  # idiom grams, last picks
 
     def _fresh(self, items: Sequence[Any], key: Callable[[Any], str]) -> list[Any]:
-        fresh = [i for i in items if key(i) not in self.used]
-        return fresh
+        return [i for i in items if key(i) not in self.used]
+
+    def _unrepeated(self, items: list[str]) -> list[str]:
+        """Stock wording that would not repeat a phrase already in the draft (推动…工作
+        twice), unless every candidate would. Topic-pack content is left to chance:
+        narrowing it would make districts' drafts more alike."""
+        clean = [i for i in items if phrase_grams(self.substitute(i)).isdisjoint(self.emitted)]
+        near = frozenset().union(*self.recent)
+        cleaner = [i for i in clean if phrase_grams(self.substitute(i), IDIOM).isdisjoint(near)]
+        return cleaner or clean or items
+
+    def _emit(self, chosen: Sequence[Any]) -> None:
+        for item in chosen:
+            if isinstance(item, str):
+                text = self.substitute(item)
+                self.emitted |= phrase_grams(text)
+                self.recent.append(phrase_grams(text, IDIOM))
 
     def pick(self, name: str) -> str:
         """One phrase from the named pool, never one already used in this draft."""
@@ -37,22 +67,32 @@ class Variation:
         pool = self.pools.get(name)
         if not pool:
             self._missing(name)
-        fresh = self._fresh(pool, lambda s: s) or list(pool)  # a pool must never leave a gap
+        fresh = self._unrepeated(self._fresh(pool, lambda s: s) or list(pool))  # never a gap
         chosen = self.rng.sample(fresh, min(max(n, 0), len(fresh)))
         self.used.update(chosen)
+        self._emit(chosen)
         return [self.substitute(c) for c in chosen]
 
-    def choose(self, items: Sequence[T], n: int = 1, key: Callable[[T], str] = str) -> list[T]:
+    def choose(self, items: Sequence[T], n: int = 1, key: Callable[[T], str] = str, *,
+               wording: bool = False) -> list[T]:
         """Up to n items not used before in this draft (e.g. topic-pack measures), order kept.
 
         When a pool runs dry the draft gets fewer items rather than a repeat.
+        ``wording=True`` marks exhortation-like pools (closings), where avoiding a
+        repeated phrase matters more than spread.
         """
         if not items or n <= 0:
             return []
+        if wording:  # one at a time, so each pick also avoids the ones just made
+            chosen = []
+            for _ in range(n):
+                chosen += self.choose(self._unrepeated(self._fresh(items, key)), 1, key)
+            return chosen
         fresh = self._fresh(items, key)
         indices = sorted(self.rng.sample(range(len(fresh)), min(n, len(fresh))))
         chosen = [fresh[i] for i in indices]
         self.used.update(key(c) for c in chosen)
+        self._emit(chosen)
         return chosen
 
     def praise(self, items: Sequence[str]) -> Sequence[str]:
@@ -65,27 +105,49 @@ class Variation:
 
     def choose_prefer(self, items: Sequence[T], n: int, preferred: int,
                       key: Callable[[T], str] = str) -> list[T]:
-        """Like :meth:`choose`, but the first ``preferred`` items (the ones on the
-        meeting's own subject) are taken before any of the rest, and items whose
-        title contradicts something praised (志愿服务 praised, 志愿服务活力不足 listed
-        as a problem) only when nothing else is left."""
+        """Up to n unused items, picked so that the draft reads as a plan, not a list:
+
+        - the first ``preferred`` items (on the meeting's own subject) before the rest;
+        - items whose title contradicts something praised (志愿服务 praised, then
+          志愿服务活力不足 as a problem) only when nothing else is left;
+        - no two picks on the same theme (长效机制 and 常态巡检 both "守住创建成果")
+          while items on other themes remain.
+        Picks keep the pack's order within each of those tiers.
+        """
         from generator.wording import topic_bigrams
 
-        def clashes(item: T) -> bool:
-            title = item.get("title", "") if isinstance(item, dict) else str(item)
-            return len(topic_bigrams(str(title)) & self.praised) >= 2
+        def theme(item: T) -> frozenset[str]:
+            title = item.get("title", "") if isinstance(item, dict) else item
+            return frozenset(topic_bigrams(str(title)))
 
+        def clashes(item: T) -> bool:
+            return len(theme(item) & self.praised) >= 2
+
+        if n <= 0:
+            return []
         ranked = [list(items[:preferred]), list(items[preferred:])]
-        order = [[i for i in group if not clashes(i)] for group in ranked]
-        order += [[i for group in ranked for i in group if clashes(i)]]
-        chosen: list[T] = []
-        for group in order:
-            chosen += self.choose(group, n - len(chosen), key)
+        tiers = [[i for i in group if not clashes(i)] for group in ranked]
+        tiers.append([i for group in ranked for i in group if clashes(i)])
+        tiers = [self.shuffle(self._fresh(t, key)) for t in tiers]
+        covered: set[str] = set()
+        picked: list[tuple[int, int, T]] = []
+        for distinct in (True, False):
+            for rank, tier in enumerate(tiers):
+                for item in tier:
+                    if len(picked) == n:
+                        break
+                    if any(p[2] is item for p in picked) or (distinct and theme(item) & covered):
+                        continue
+                    covered |= theme(item)
+                    picked.append((rank, items.index(item), item))
+        chosen = [p[2] for p in sorted(picked, key=lambda p: (p[0], p[1]))]
+        self.used.update(key(c) for c in chosen)
+        self._emit(chosen)
         return chosen
 
     def one(self, options: Sequence[str]) -> str:
         """One of a few inline alternatives, avoiding repeats where possible."""
-        chosen = self.choose(list(options), 1)
+        chosen = self.choose(self._unrepeated(list(options)), 1)
         return self.substitute(chosen[0]) if chosen else ""
 
     def coin(self, p: float = 0.5) -> bool:

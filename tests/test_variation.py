@@ -34,3 +34,25 @@ def test_choose_prefer_avoids_contradicting_praise():
     items = [{"title": "志愿服务活力不足"}, {"title": "群众参与程度不高"}]
     assert v.choose_prefer(items, 1, 0) == [items[1]]
     assert len(v.choose_prefer(items, 2, 0)) == 1  # the other was used; the clash comes last
+
+
+def test_no_stock_phrase_twice_in_neighbouring_picks():
+    pools = {"p": ["希望大家再接再厉。", "希望大家迎难而上。", "让我们携手并进。"]}
+    for seed in range(20):
+        v = Variation(seed, pools)
+        first, second = v.pick("p"), v.pick("p")
+        assert not (first.startswith("希望大家") and second.startswith("希望大家"))
+
+
+def test_wording_pools_avoid_repeats_within_one_choice():
+    items = ["希望大家再接再厉。", "希望大家迎难而上。", "让我们携手并进。"]
+    for seed in range(20):
+        picked = Variation(seed, {}).choose(items, 2, wording=True)
+        assert sum(p.startswith("希望大家") for p in picked) <= 1
+
+
+def test_choose_prefer_spreads_themes():
+    items = [{"title": "巩固创建成果"}, {"title": "守住创建成果"}, {"title": "深化诚信建设"}]
+    for seed in range(10):
+        picked = Variation(seed, {}).choose_prefer(items, 2, 0)
+        assert {"title": "深化诚信建设"} in picked

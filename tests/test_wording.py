@@ -146,3 +146,9 @@ def test_filters_through_jinja():
     env = sandboxed_env()
     out = env.from_string("{{ 41500|quantity('吨') }}{{ ['a','b','c']|join_list }}{{ 2|ordinal }}").render()
     assert out == "4.15万吨a、b和c二是"
+
+
+def test_noun_labels_take_a_verb_and_falls_say_so():
+    assert figure_text("注册志愿者", 3600, "人") == "注册志愿者达到3600人"
+    assert figure_text("细颗粒物平均浓度", 35, "微克/立方米", 41).startswith("细颗粒物平均浓度降至35")
+    assert figure_text("化解矛盾纠纷", 1860, "件") == "化解矛盾纠纷1860件"
