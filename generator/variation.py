@@ -20,6 +20,7 @@ T = TypeVar("T")
 PHRASE = 7  # characters of running Chinese that count as "the same phrase again" in a draft
 IDIOM = 4  # …and as "the same stock phrase again" within a few neighbouring picks (全力以赴)
 NEIGHBOURS = 3
+LIST_CUE = re.compile(r"以下|几个方面|几点|几项|几件|主要有|[是在有]：$|[：:]$")
 _RUNS = re.compile(r"[\u4e00-\u9fff]+")
 
 
@@ -59,14 +60,20 @@ class Variation:
                 self.emitted |= phrase_grams(text)
                 self.recent.append(phrase_grams(text, IDIOM))
 
-    def pick(self, name: str) -> str:
-        """One phrase from the named pool, never one already used in this draft."""
-        return self.sample(name, 1)[0] if self.pools.get(name) else self._missing(name)
+    def pick(self, name: str, items: int | None = None) -> str:
+        """One phrase from the named pool, never one already used in this draft.
 
-    def sample(self, name: str, n: int) -> list[str]:
+        ``items`` is the length of the list the phrase introduces: a lead-in that
+        announces a list (以下几个方面, 主要有：) is not used for a single item.
+        """
+        return self.sample(name, 1, items)[0] if self.pools.get(name) else self._missing(name)
+
+    def sample(self, name: str, n: int, items: int | None = None) -> list[str]:
         pool = self.pools.get(name)
         if not pool:
             self._missing(name)
+        if items == 1:
+            pool = [p for p in pool if not LIST_CUE.search(p)] or pool
         fresh = self._unrepeated(self._fresh(pool, lambda s: s) or list(pool))  # never a gap
         chosen = self.rng.sample(fresh, min(max(n, 0), len(fresh)))
         self.used.update(chosen)

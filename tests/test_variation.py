@@ -56,3 +56,9 @@ def test_choose_prefer_spreads_themes():
     for seed in range(10):
         picked = Variation(seed, {}).choose_prefer(items, 2, 0)
         assert {"title": "深化诚信建设"} in picked
+
+
+def test_list_lead_ins_are_not_used_for_one_item():
+    pools = {"intro": ["主要体现在以下几个方面。", "主要有：", "工作取得了积极进展。"]}
+    for seed in range(20):
+        assert Variation(seed, pools).pick("intro", 1) == "工作取得了积极进展。"
