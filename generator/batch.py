@@ -120,12 +120,12 @@ def signature(text: str, exact: bool) -> Any:
     Both come from :mod:`generator.checks.similar`, so batch and ``check`` judge
     likeness the same way.
     """
-    from generator.checks.similar import _signatures, shingle_hashes
+    from generator.checks.similar import minhash_signatures, shingle_hashes
 
     hashes = shingle_hashes(text, SHINGLE)
     if exact:
         return frozenset(hashes.tolist())
-    return _signatures([hashes], NUM_PERM)[0]
+    return minhash_signatures([hashes], NUM_PERM)[0]
 
 
 class Similarity:

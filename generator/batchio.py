@@ -25,7 +25,8 @@ from typing import Any
 
 from generator.brief import KINDS, LOCALITY, MEETING, SPEAKER, TOPICS, brief_fields, clean_text
 from generator.errors import BriefError, Problem
-from generator.yamlload import Located, decode_bytes, load_yaml_file
+from generator.textfiles import decode_text, read_limited
+from generator.yamlload import Located, load_yaml_file
 
 MAX_TABLE_BYTES = 200_000_000  # one CSV/XLSX batch; 10,000 rows are a few MB
 MAX_INDEX = 999  # largest list index a header may use
@@ -343,8 +344,7 @@ def _row_layer(cells: tuple[Any, ...], paths: list[tuple[str | int, ...] | None]
 
 
 def _csv_rows(path: Path) -> list[tuple[Any, ...]]:
-    raw = _read_table_bytes(path)
-    text = decode_bytes(raw, str(path))
+    text = decode_text(read_limited(path, MAX_TABLE_BYTES, "表格文件"), str(path))
     try:
         return [tuple(row) for row in csv.reader(io.StringIO(text, newline=""))]
     except csv.Error as exc:
@@ -357,9 +357,9 @@ def _xlsx_rows(path: Path) -> list[tuple[Any, ...]]:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
-    _read_table_bytes(path, read=False)
+    raw = read_limited(path, MAX_TABLE_BYTES, "表格文件")
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise BriefError(f"{path} 不是可读取的 Excel（.xlsx）文件：{exc}") from None
     try:
@@ -367,25 +367,6 @@ def _xlsx_rows(path: Path) -> list[tuple[Any, ...]]:
         return [tuple(row) for row in sheet.iter_rows(values_only=True)]
     finally:
         book.close()
-
-
-def _read_table_bytes(path: Path, read: bool = True) -> bytes:
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise BriefError(f"找不到文件：{path}") from None
-    except OSError as exc:
-        raise BriefError(f"无法读取文件 {path}：{exc.strerror or exc}") from None
-    if path.is_dir():
-        raise BriefError(f"{path} 是目录，不是表格文件。")
-    if size > MAX_TABLE_BYTES:
-        raise BriefError(f"{path} 太大（{size} 字节），表格不得超过 {MAX_TABLE_BYTES // 1_000_000} MB。")
-    if not read:
-        return b""
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise BriefError(f"无法读取文件 {path}：{exc.strerror or exc}") from None
 
 
 def read_table_batch(path: Path, base: Layer) -> Batch:

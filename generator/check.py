@@ -38,7 +38,7 @@ from generator.checks.model import (
 )
 from generator.checks.place import check_wrong_place
 from generator.checks.placeholder import check_placeholders
-from generator.checks.reading import load_brief_any, read_draft
+from generator.checks.reading import read_draft
 
 __all__ = [
     "CATEGORY_NAMES", "ERROR", "WARNING", "Facts", "Finding", "FileReport",
@@ -227,7 +227,9 @@ def print_table(reports: list[FileReport]) -> None:
 
 def check_command(files: list[Path], brief: Path | None, corpus: Path, as_json: bool) -> int:
     """The CLI body: 1 when any error-level finding exists, else 0."""
-    loaded = load_brief_any(brief) if brief is not None else None
+    from generator.brief import load_brief
+
+    loaded = load_brief(brief) if brief is not None else None
     if corpus is not None and not corpus.exists():
         print(f"提示：未找到语料目录 {corpus}，跳过照抄检查。", file=sys.stderr)
     reports = check_files(files, brief=loaded, corpus=corpus)

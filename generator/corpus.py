@@ -119,20 +119,9 @@ class Speech:
 
 def read_source(path: Path) -> str:
     """Read a web copy; the sites serve UTF-8 (with or without BOM) or GB18030."""
-    try:
-        data = path.read_bytes()
-    except IsADirectoryError:
-        raise CorpusError(f"{path}：是目录，请给出讲话稿文件") from None
-    except FileNotFoundError:
-        raise CorpusError(f"{path}：文件不存在") from None
-    except OSError as exc:
-        raise CorpusError(f"{path}：无法读取（{exc.strerror or exc}）") from None
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise CorpusError(f"{path}：无法识别文件编码（已尝试 UTF-8、GB18030），请另存为 UTF-8 后重试")
+    from generator.textfiles import read_text
+
+    return read_text(path, None, "讲话稿文件", CorpusError)
 
 
 # --- character-level cleaning --------------------------------------------------------

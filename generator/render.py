@@ -26,7 +26,6 @@ from generator.wording import (
     countdown,
     figure_text,
     fullwidth,
-    join_list,
     level_words,
     month_day,
     parent_leadership,
@@ -197,21 +196,27 @@ class Renderer:
     def topics(self) -> list[str]:
         return self.dirs.topics()
 
-    def _markup(self, brief: Brief, base: dict[str, Any], scale: float) -> str:
+    def _draft_context(self, brief: Brief) -> dict[str, Any]:
+        """Everything a template sees except the variation and the budget: the brief's
+        facts and the topic pack ordered for this meeting. Built once per draft, not
+        once per length-search step."""
+        base = brief_context(brief)
         words = base["L"]
         pack = _pack_for(self.dirs, brief.topic, tuple(sorted(words.items())))
-        extra = {"工作": pack["work"], "简称": pack["short"], "事业": pack["cause"],
-                 "会议": base["meeting"]["title"], "上级": base["parent_lead"]}
-        if self._phrases is None:
-            self._phrases = load_phrases(self.dirs)
-        phrases = self._phrases
-        v = Variation(brief.effective_seed, phrases, make_substitute({**words, **extra}))
-        measures, m_pref = _by_relevance(_distinct_from(pack["measures"], base["measures"]),
-                                         base["meeting"]["title"])
-        problems, p_pref = _by_relevance(pack["problems"], base["meeting"]["title"])
+        title = base["meeting"]["title"]
+        measures, m_pref = _by_relevance(_distinct_from(pack["measures"], base["measures"]), title)
+        problems, p_pref = _by_relevance(pack["problems"], title)
         pack = {**pack, "measures": measures, "measures_preferred": m_pref,
                 "problems": problems, "problems_preferred": p_pref}
-        context = {**base, "pack": pack, "v": v, "n": Budget(scale).as_dict()}
+        tokens = {**words, "工作": pack["work"], "简称": pack["short"], "事业": pack["cause"],
+                  "会议": title, "上级": base["parent_lead"]}
+        return {**base, "pack": pack, "tokens": tokens}
+
+    def _markup(self, brief: Brief, base: dict[str, Any], scale: float) -> str:
+        if self._phrases is None:
+            self._phrases = load_phrases(self.dirs)
+        v = Variation(brief.effective_seed, self._phrases, make_substitute(base["tokens"]))
+        context = {**base, "v": v, "n": Budget(scale).as_dict()}
         name = f"{brief.kind}.md.j2"
         try:
             template = self.env.get_template(name)
@@ -223,7 +228,7 @@ class Renderer:
             raise describe_template_error(exc, name) from None
 
     def render(self, brief: Brief) -> Draft:
-        base = brief_context(brief)
+        base = self._draft_context(brief)
         target = brief.length * CHARS_PER_MINUTE
         best: tuple[float, Draft] | None = None
         low, high = 0.05, 8.0  # bracket on the scale: below low is too short, above high too long
@@ -263,15 +268,8 @@ class Renderer:
         )
 
 
-def render_brief(brief: Brief, dirs: TemplateDirs | None = None) -> Draft:
-    return Renderer(dirs).render(brief)
-
-
 def render_file(path, dirs: TemplateDirs | None = None) -> Draft:
     renderer = Renderer(dirs)
     brief = load_brief(path, renderer.kinds(), renderer.topics())
     return renderer.render(brief)
 
-
-def join_names(items: list[str]) -> str:
-    return join_list(items)

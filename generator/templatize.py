@@ -66,14 +66,14 @@ def _plausible(kind: str, word: str) -> bool:
     """Whether a jieba-tagged word is really a name worth a variable."""
     if kind == "place":
         from generator import gazetteer as gz
-        from generator.checks.place import FUNCTION_CHARS, _jieba_dicts, is_place_like
+        from generator.checks.place import FUNCTION_CHARS, is_place_like, jieba_dicts
 
         if word in GENERIC_PLACES:
             return False
         if is_place_like(word):
             if word in gz.divisions():
                 return True
-            tag = _jieba_dicts()[1].get(gz.short_name(word))
+            tag = jieba_dicts()[1].get(gz.short_name(word))
             return tag is None or tag.startswith("ns")  # 压实社区, 共商社区: a word plus 社区
         return (len(word) >= 3 and word.endswith(GEO_SUFFIX) and word[0] not in "各全我本该每这那其此大小新老"
                 and not any(ch in FUNCTION_CHARS for ch in word))

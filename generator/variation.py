@@ -157,9 +157,6 @@ class Variation:
         chosen = self.choose(self._unrepeated(list(options)), 1)
         return self.substitute(chosen[0]) if chosen else ""
 
-    def coin(self, p: float = 0.5) -> bool:
-        return self.rng.random() < p
-
     def shuffle(self, items: Sequence[T]) -> list[T]:
         out = list(items)
         self.rng.shuffle(out)

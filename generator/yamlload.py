@@ -16,10 +16,10 @@ import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 
 from generator.errors import BriefError, Problem
+from generator.textfiles import read_text
 
 MAX_BYTES = 1_000_000  # one brief or batch file; documented in the README
 MAX_NODES = 100_000  # values built, aliases counted at every use
-ENCODINGS = ("utf-8-sig", "gb18030")
 # Tags a brief may carry (mostly implicit): anything else, e.g. ``!!python/object``
 # or a custom ``!foo``, is refused rather than silently read as a plain value.
 _STD = "tag:yaml.org,2002:"
@@ -47,35 +47,8 @@ class Located:
             probe = probe[:cut] if cut > 0 else ""
 
 
-def decode_bytes(raw: bytes, name: str) -> str:
-    """UTF-8 (with or without BOM), then GB18030; anything else is a clear error."""
-    if b"\x00" in raw[:4096]:
-        raise BriefError(f"{name} 不是文本文件（含有二进制内容），无法读取。已尝试编码：UTF-8、UTF-8 BOM、GB18030。")
-    for enc in ENCODINGS:
-        try:
-            return raw.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    raise BriefError(f"{name} 无法解码。已尝试编码：UTF-8、UTF-8 BOM、GB18030；请另存为 UTF-8。")
-
-
 def read_text_file(path: Path) -> str:
-    name = str(path)
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise BriefError(f"找不到文件：{name}") from None
-    except OSError as exc:
-        raise BriefError(f"无法读取文件 {name}：{exc.strerror or exc}") from None
-    if path.is_dir():
-        raise BriefError(f"{name} 是目录，不是 YAML 文件。")
-    if size > MAX_BYTES:
-        raise BriefError(f"{name} 太大（{size} 字节），单个简报不得超过 {MAX_BYTES // 1000} KB。")
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise BriefError(f"无法读取文件 {name}：{exc.strerror or exc}") from None
-    return decode_bytes(raw, name)
+    return read_text(path, MAX_BYTES, "单个简报（YAML 文件）")
 
 
 def _yaml_hint(problem: str) -> str:

@@ -69,14 +69,14 @@ def is_place_like(name: str) -> bool:
         return False
     if len(short) < 2 or any(ch in FUNCTION_CHARS for ch in short):
         return False
-    _freq, tags = _jieba_dicts()
+    _freq, tags = jieba_dicts()
     if tags.get(short, "").startswith(("v", "a", "d")) and name not in gz.divisions():
         return False  # 压实社区, 共商社区, 老城区: a verb or adjective plus a level word
     return not name.endswith(("城市", "都市", "超市"))
 
 
 @lru_cache(maxsize=1)
-def _jieba_dicts() -> tuple[dict[str, int], dict[str, str]]:
+def jieba_dicts() -> tuple[dict[str, int], dict[str, str]]:
     """jieba's word frequencies and POS tags, used to reject 走进社区, 美化城区 and the like."""
     import jieba
     import jieba.posseg as pseg
@@ -89,7 +89,7 @@ def _jieba_dicts() -> tuple[dict[str, int], dict[str, str]]:
 def _candidate_ok(text: str, start: int, end: int, short: str, suffix: str,
                   known: bool = False) -> bool:
     """Whether short+suffix at start reads as a place name rather than words run together."""
-    freq, tags = _jieba_dicts()
+    freq, tags = jieba_dicts()
     if not known:
         if short in GENERIC_SHORT or short.endswith(GENERIC_END) or short[0] in BAD_START:
             return False

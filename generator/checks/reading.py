@@ -1,14 +1,15 @@
-"""Reading drafts (.md/.txt with optional front matter, .docx) and briefs for checking."""
+"""Reading drafts to check: .md/.txt with optional front matter, and .docx."""
 
 from __future__ import annotations
 
+import io
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
-from generator.errors import BriefError, CorpusError
+from generator.errors import CorpusError
 
 W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -23,20 +24,10 @@ class Draft:
     meta: dict[str, Any] | None = None
 
 
-def decode(data: bytes, path: Path) -> str:
-    """UTF-8 (with or without BOM), else GB18030 — what hand-edited Chinese files use."""
-    for enc in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    raise CorpusError(f"无法识别文件编码（应为 UTF-8 或 GB18030）：{path}")
-
-
-def docx_paragraphs(path: Path) -> list[str]:
+def docx_paragraphs(raw: bytes, path: Path) -> list[str]:
     """Paragraph texts of word/document.xml, without python-docx (faster, no import ban)."""
     try:
-        with zipfile.ZipFile(path) as zf:
+        with zipfile.ZipFile(io.BytesIO(raw)) as zf:
             xml = zf.read("word/document.xml")
     except (zipfile.BadZipFile, KeyError) as exc:
         raise CorpusError(f"不是有效的 Word 文档（.docx）：{path}") from exc
@@ -57,38 +48,17 @@ def docx_paragraphs(path: Path) -> list[str]:
 
 def read_draft(path: Path) -> Draft:
     """Read one draft; front matter (---) of .md/.txt is skipped but line numbers stay true."""
-    if not path.exists():
-        raise CorpusError(f"找不到文件：{path}")
-    if path.is_dir():
-        raise CorpusError(f"这是目录，不是讲话稿文件：{path}")
-    if path.suffix.lower() == ".docx":
-        return Draft(path, "\n".join(docx_paragraphs(path)))
-    from generator.speechfile import parse_speech
-
-    text = decode(path.read_bytes(), path).replace("\r\n", "\n").replace("\r", "\n")
-    try:
-        sf = parse_speech(text, path)
-    except Exception:  # a broken front matter is just text to check
-        return Draft(path, text)
-    return Draft(path, sf.body, sf.body_line - 1, dict(sf.meta))
-
-
-def load_brief_any(path: Path) -> Any:
-    """The real loader when present; otherwise plain YAML (only a few keys are read)."""
-    try:
-        from generator.brief import load_brief  # type: ignore[attr-defined]
-    except ImportError:
-        load_brief = None
-    if load_brief is not None:
-        return load_brief(path)
     import yaml
 
-    if not path.exists():
-        raise BriefError(f"找不到简报文件：{path}")
+    from generator.speechfile import parse_speech
+    from generator.textfiles import decode_text, read_limited
+
+    raw = read_limited(path, None, "讲话稿文件", CorpusError)
+    if path.suffix.lower() == ".docx":
+        return Draft(path, "\n".join(docx_paragraphs(raw, path)))
+    text = decode_text(raw, str(path), CorpusError).replace("\r\n", "\n").replace("\r", "\n")
     try:
-        data = yaml.safe_load(decode(path.read_bytes(), path))
-    except yaml.YAMLError as exc:
-        raise BriefError(f"简报不是有效的 YAML：{path}（{exc}）") from exc
-    if not isinstance(data, dict):
-        raise BriefError(f"简报应为键值映射：{path}")
-    return data
+        sf = parse_speech(text, path)
+    except yaml.YAMLError:  # a broken front matter is just text to check
+        return Draft(path, text)
+    return Draft(path, sf.body, sf.body_line - 1, dict(sf.meta))

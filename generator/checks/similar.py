@@ -121,7 +121,7 @@ ALL_PAIRS_MAX = 5000  # up to here compare signatures block-wise; beyond, LSH ba
 BLOCK = 64
 
 
-def _signatures(sets: list[np.ndarray], width: int) -> np.ndarray:
+def minhash_signatures(sets: list[np.ndarray], width: int) -> np.ndarray:
     """One-permutation MinHash (width bins of each shingle hash), densified for short texts."""
     import numpy as np
 
@@ -199,7 +199,7 @@ def find_twins(texts: list[str], threshold: float = 0.5, k: int = 5) -> list[tup
     sets = [shingle_hashes(t, k) for t in texts]
     if len(sets) < 2:
         return []
-    sig = _signatures(sets, width)
+    sig = minhash_signatures(sets, width)
     floor = max(threshold - MARGIN, 0.0)
     finder = _candidates_blockwise if len(sets) <= ALL_PAIRS_MAX else _candidates_lsh
     pairs: list[tuple[int, int, float]] = []
