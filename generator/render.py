@@ -84,14 +84,24 @@ def _pack_for(dirs: TemplateDirs, topic: str, words: tuple[tuple[str, str], ...]
     return _deep_substitute(pack, make_substitute(dict(words)))
 
 
-def _distinct_from(pack_items: list[dict], brief_items: list[dict]) -> list[dict]:
-    """Pack measures that do not restate a measure (or a point of one) the brief gives."""
+def _brief_topics(brief_measures: list[dict]) -> frozenset[str]:
+    """What the brief's own measures (titles and points) are about."""
     taken: set[str] = set()
-    for item in brief_items:
+    for item in brief_measures:
         taken |= topic_bigrams(item["title"] + "。".join(item["points"]))
-    if not taken:
-        return pack_items
-    return [m for m in pack_items if not (topic_bigrams(str(m.get("title", ""))) & taken)]
+    return frozenset(taken)
+
+
+@functools.lru_cache(maxsize=1024)
+def _ordered_items(dirs: TemplateDirs, topic: str, words: tuple[tuple[str, str], ...], which: str,
+                   meeting_title: str, taken: frozenset[str]) -> tuple[tuple[Any, ...], int]:
+    """A pack list for this meeting: items restating the brief's measures dropped, items on
+    the meeting's subject first. Cached: a batch asks the same question for every district."""
+    items = _pack_for(dirs, topic, words)[which]
+    if taken:
+        items = [m for m in items if not (topic_bigrams(str(m.get("title", ""))) & taken)]
+    ordered, preferred = _by_relevance(items, meeting_title)
+    return tuple(ordered), preferred
 
 
 def _item_text(item: Any) -> str:
@@ -202,10 +212,11 @@ class Renderer:
         once per length-search step."""
         base = brief_context(brief)
         words = base["L"]
-        pack = _pack_for(self.dirs, brief.topic, tuple(sorted(words.items())))
+        key = (self.dirs, brief.topic, tuple(sorted(words.items())))
+        pack = _pack_for(*key)
         title = base["meeting"]["title"]
-        measures, m_pref = _by_relevance(_distinct_from(pack["measures"], base["measures"]), title)
-        problems, p_pref = _by_relevance(pack["problems"], title)
+        measures, m_pref = _ordered_items(*key, "measures", title, _brief_topics(base["measures"]))
+        problems, p_pref = _ordered_items(*key, "problems", title, frozenset())
         pack = {**pack, "measures": measures, "measures_preferred": m_pref,
                 "problems": problems, "problems_preferred": p_pref}
         tokens = {**words, "工作": pack["work"], "简称": pack["short"], "事业": pack["cause"],

@@ -39,6 +39,7 @@ class Variation:
         self.used: set[str] = set()
         self.praised: set[str] = set()  # topic bigrams of what the draft has praised
         self.emitted: set[str] = set()  # phrase grams of the wording chosen so far
+        self._texts: dict[str, str] = {}
         self.recent: deque[frozenset[str]] = deque(maxlen=NEIGHBOURS)  # idiom grams, last picks
 
     def _fresh(self, items: Sequence[Any], key: Callable[[Any], str]) -> list[Any]:
@@ -48,15 +49,22 @@ class Variation:
         """Stock wording that would not repeat a phrase already in the draft (推动…工作
         twice), unless every candidate would. Topic-pack content is left to chance:
         narrowing it would make districts' drafts more alike."""
-        clean = [i for i in items if phrase_grams(self.substitute(i)).isdisjoint(self.emitted)]
+        clean = [i for i in items if phrase_grams(self._text(i)).isdisjoint(self.emitted)]
         near = frozenset().union(*self.recent)
-        cleaner = [i for i in clean if phrase_grams(self.substitute(i), IDIOM).isdisjoint(near)]
+        cleaner = [i for i in clean if phrase_grams(self._text(i), IDIOM).isdisjoint(near)]
         return cleaner or clean or items
+
+    def _text(self, item: str) -> str:
+        """The wording as it will read in this draft (tokens filled), computed once."""
+        text = self._texts.get(item)
+        if text is None:
+            text = self._texts[item] = self.substitute(item)
+        return text
 
     def _emit(self, chosen: Sequence[Any]) -> None:
         for item in chosen:
             if isinstance(item, str):
-                text = self.substitute(item)
+                text = self._text(item)
                 self.emitted |= phrase_grams(text)
                 self.recent.append(phrase_grams(text, IDIOM))
 
@@ -78,7 +86,7 @@ class Variation:
         chosen = self.rng.sample(fresh, min(max(n, 0), len(fresh)))
         self.used.update(chosen)
         self._emit(chosen)
-        return [self.substitute(c) for c in chosen]
+        return [self._text(c) for c in chosen]
 
     def choose(self, items: Sequence[T], n: int = 1, key: Callable[[T], str] = str, *,
                wording: bool = False) -> list[T]:

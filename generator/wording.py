@@ -7,6 +7,7 @@ templates never format a number, a date or a list by hand.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -262,10 +263,11 @@ GENERIC_BIGRAMS = frozenset(
 )
 
 
-def topic_bigrams(text: str) -> set[str]:
+@functools.lru_cache(maxsize=16384)
+def topic_bigrams(text: str) -> frozenset[str]:
     """What a measure title is about: its bigrams minus the verbs every title uses."""
     chars = "".join(ch for ch in text if "\u4e00" <= ch <= "\u9fff")
-    return {chars[i:i + 2] for i in range(len(chars) - 1)} - GENERIC_BIGRAMS
+    return frozenset(chars[i:i + 2] for i in range(len(chars) - 1)) - GENERIC_BIGRAMS
 
 
 FILTERS = {
