@@ -84,15 +84,26 @@ class FileReport:
         return sum(1 for f in self.findings if f.severity == severity)
 
 
-def load_corpus(corpus: Path | None, exclude: set[Path]) -> Any:
-    """The corpus index, or None when there is no corpus directory (copied is then skipped)."""
-    if corpus is None or not corpus.exists():
+def corpus_folders(corpus: Path | None) -> list[Path]:
+    """The built-in corpus always, plus an office's own (``--corpus``), which must exist."""
+    from generator import resource_dir
+    from generator.errors import CorpusError
+
+    if corpus is not None and not corpus.exists():
+        raise CorpusError(f"找不到语料目录：{corpus}（--corpus 应指向存放旧讲话稿 .md/.txt 的目录）。")
+    return [resource_dir("speeches"), *([corpus] if corpus is not None else [])]
+
+
+def load_corpus(corpus: Path | list[Path] | None, exclude: set[Path]) -> Any:
+    """The corpus index over one or more folders, or None when none is given."""
+    if corpus is None:
         return None
     from generator.checks.similar import CorpusIndex
     from generator.speechfile import iter_speech_paths
 
+    folders = corpus if isinstance(corpus, list) else [corpus]
     docs: list[tuple[str, str]] = []
-    for path in iter_speech_paths([corpus]):
+    for path in iter_speech_paths(folders):
         if path.resolve() in exclude:
             continue
         docs.append((str(path), read_draft(path).body))
@@ -143,7 +154,7 @@ def _map_files(files: list[Path]) -> list[tuple[FileReport, str, int]]:
         return list(pool.map(_check_one, files, chunksize=32))
 
 
-def check_files(files: list[Path], *, brief: Any = None, corpus: Path | None = None,
+def check_files(files: list[Path], *, brief: Any = None, corpus: Path | list[Path] | None = None,
                 copy_minimum: int = COPY_MINIMUM, twin_threshold: float = TWIN_THRESHOLD) -> list[FileReport]:
     """Check each file on its own, against the corpus, and against each other (twins)."""
     _shared.update(facts=facts_from_brief(brief), minimum=copy_minimum,
@@ -225,14 +236,22 @@ def print_table(reports: list[FileReport]) -> None:
     console.print(f"共检查{len(reports)}篇：错误{errors}处，提示{warnings}处。", markup=False, highlight=False)
 
 
-def check_command(files: list[Path], brief: Path | None, corpus: Path, as_json: bool) -> int:
-    """The CLI body: 1 when any error-level finding exists, else 0."""
+def check_command(files: list[Path], brief: Path | None, corpus: Path | None, as_json: bool,
+                  library: Any = None) -> int:
+    """The CLI body: 1 when any error-level finding exists, else 0. Copies are sought
+    in the built-in corpus and in ``corpus`` when given; the brief's kind and topic
+    are checked against ``library`` (a TemplateLibrary, built-in when None)."""
     from generator.brief import load_brief
 
-    loaded = load_brief(brief) if brief is not None else None
-    if corpus is not None and not corpus.exists():
-        print(f"提示：未找到语料目录 {corpus}，跳过照抄检查。", file=sys.stderr)
-    reports = check_files(files, brief=loaded, corpus=corpus)
+    folders = corpus_folders(corpus)
+    loaded = None
+    if brief is not None:
+        if library is None:
+            from generator.library import TemplateLibrary
+
+            library = TemplateLibrary()
+        loaded = load_brief(brief, library.kinds(), library.topics())
+    reports = check_files(files, brief=loaded, corpus=folders)
     if as_json:
         sys.stdout.write(json.dumps(reports_to_json(reports), ensure_ascii=False, indent=2) + "\n")
     else:

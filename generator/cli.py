@@ -50,13 +50,11 @@ TemplatesOpt = Annotated[
 ]
 
 
-def _dirs(templates: Path | None):
-    from generator.errors import TemplateError
-    from generator.packs import TemplateDirs
+def _library(templates: Path | None):
+    """The one TemplateLibrary of this command (built-in under the user's --templates)."""
+    from generator.library import TemplateLibrary
 
-    if templates is not None and not templates.is_dir():
-        raise TemplateError(f"模板目录不存在：{templates}")
-    return TemplateDirs(templates.resolve() if templates else None)
+    return TemplateLibrary.load(templates)
 
 
 @app.command("render")
@@ -80,7 +78,7 @@ def render_cmd(
             from generator.errors import ExportError
 
             raise ExportError("docx 格式必须用 -o 指定输出文件。")
-        draft = render_file(brief, _dirs(templates))
+        draft = render_file(brief, _library(templates))
         data = draft_bytes(draft, chosen, script=script, reference_docx=reference_docx)
         if out is None:
             sys.stdout.write(data.decode("utf-8"))
@@ -105,8 +103,8 @@ def validate_cmd(
     from generator.errors import SpeechgenError
 
     def act() -> int:
-        dirs = _dirs(templates)
-        kinds, topics = dirs.kinds(), dirs.topics()
+        library = _library(templates)
+        kinds, topics = library.kinds(), library.topics()
         failed = 0
         for path in briefs:
             try:
@@ -124,17 +122,19 @@ def validate_cmd(
 
 @app.command("init")
 def init_cmd(
-    kind: Annotated[str, typer.Option("--kind", "-k", help="讲话类型")] = "推进会",
-    topic: Annotated[str, typer.Option("--topic", "-t", help="主题")] = "文明城市创建",
+    kind: Annotated[str | None, typer.Option("--kind", "-k", help="讲话类型（默认为第一种，见 speechgen list）")] = None,
+    topic: Annotated[str | None, typer.Option("--topic", "-t", help="主题（默认为第一个，见 speechgen list）")] = None,
     out: Annotated[Path | None, typer.Option("-o", "--out", help="写入文件；不给则打印到屏幕")] = None,
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的文件")] = False,
+    templates: TemplatesOpt = None,
 ) -> None:
     """生成一份带中文注释的简报样例，改好后即可用 render 生成讲话稿。"""
-    from generator.starter import starter_brief
     from generator.writers.text import atomic_write
 
     def act() -> None:
-        text = starter_brief(kind, topic, out.name if out else "简报.yaml")
+        library = _library(templates)
+        text = library.starter(kind or library.kinds()[0], topic or library.topics()[0],
+                               out.name if out else "简报.yaml")
         if out is None:
             sys.stdout.write(text)
         else:
@@ -149,7 +149,7 @@ def list_cmd(templates: TemplatesOpt = None) -> None:
     """列出可用的讲话类型和主题。"""
     from generator.catalog import describe_catalog
 
-    run(lambda: typer.echo(describe_catalog(_dirs(templates))))
+    run(lambda: typer.echo(describe_catalog(_library(templates))))
 
 
 @app.command("batch")
@@ -169,7 +169,7 @@ def batch_cmd(
 
     code = run(lambda: batch_command(batch, out, fmt=fmt, jobs=jobs, defaults=defaults, force=force,
                                      script=script, reference_docx=reference_docx,
-                                     dirs=_dirs(templates)))
+                                     dirs=_library(templates)))
     raise typer.Exit(code)
 
 
@@ -189,27 +189,34 @@ def ingest_cmd(
 
 @app.command("mine")
 def mine_cmd(
-    paths: Annotated[list[Path] | None, typer.Argument(help="语料文件或目录，默认 speeches/")] = None,
+    paths: Annotated[list[Path] | None, typer.Argument(help="语料文件或目录，默认为内置语料")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出")] = False,
     out: Annotated[Path | None, typer.Option("-o", "--out", help="把结果写成 YAML 文件")] = None,
 ) -> None:
     """切分语料中每篇讲话的段落并标注角色，统计常见结构（骨架）和常用语。"""
     from generator.mining import mine_command
 
-    run(lambda: mine_command(paths or [Path("speeches")], as_json=as_json, out=out))
+    def act() -> None:
+        from generator import resource_dir
+
+        mine_command(paths or [resource_dir("speeches")], as_json=as_json, out=out)
+
+    run(act)
 
 
 @app.command("check")
 def check_cmd(
     files: Annotated[list[Path], typer.Argument(help="要校对的讲话稿（.md/.txt/.docx）")],
     brief: Annotated[Path | None, typer.Option("--brief", help="对应的简报，用于核对地名、层级和日期")] = None,
-    corpus: Annotated[Path, typer.Option("--corpus", help="比对抄袭用的语料目录")] = Path("speeches"),
+    corpus: Annotated[Path | None, typer.Option("--corpus", help="本单位的语料目录，与内置语料一起比对照抄")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出")] = False,
+    templates: TemplatesOpt = None,
 ) -> None:
     """校对讲话稿：遗留占位符、地名层级错误、时间错误、格式问题、照抄语料、雷同稿。"""
     from generator.check import check_command
 
-    code = run(lambda: check_command(files, brief=brief, corpus=corpus, as_json=as_json))
+    code = run(lambda: check_command(files, brief=brief, corpus=corpus, as_json=as_json,
+                                     library=_library(templates)))
     raise typer.Exit(code or 0)
 
 

@@ -9,60 +9,34 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from generator import PROJECT_ROOT
-from generator.errors import TemplateError
+from generator.errors import Problem, TemplateError
 from generator.wording import TOKENS
 
-BUILTIN_TEMPLATES = PROJECT_ROOT / "templates"
+if TYPE_CHECKING:
+    from generator.library import TemplateLibrary
+
 PACK_TOKENS = frozenset(TOKENS) - {"区"}
 PHRASE_TOKENS = PACK_TOKENS | {"工作", "简称", "事业", "会议", "上级"}
 TOKEN_RE = re.compile(r"\{([^{}]*)\}")
 MAX_PACK_BYTES = 2_000_000
 
 
-@dataclass(frozen=True)
-class TemplateDirs:
-    """Where templates come from: the user's folder first, then the built-in one."""
+def __getattr__(name: str) -> Any:
+    """Old names: ``TemplateDirs`` is now :class:`generator.library.TemplateLibrary`."""
+    if name == "TemplateDirs":
+        from generator.library import TemplateLibrary
 
-    user: Path | None = None
+        return TemplateLibrary
+    if name == "BUILTIN_TEMPLATES":
+        from generator.library import builtin_templates
 
-    @property
-    def search(self) -> list[Path]:
-        return [p for p in (self.user, BUILTIN_TEMPLATES) if p is not None]
-
-    def find(self, relative: str) -> Path | None:
-        for base in self.search:
-            candidate = base / relative
-            if candidate.is_file():
-                return candidate
-        return None
-
-    def kinds(self) -> list[str]:
-        names = {p.name.removesuffix(".md.j2") for base in self.search
-                 for p in base.glob("*.md.j2")}
-        return sorted(names, key=_kind_order)
-
-    def topics(self) -> list[str]:
-        names = {p.stem for base in self.search for p in (base / "topics").glob("*.yaml")}
-        return sorted(names, key=_topic_order)
-
-
-_KIND_ORDER = ("推进会", "动员部署会", "主持词", "座谈发言", "总结部署会")
-_TOPIC_ORDER = ("文明城市创建", "人居环境整治", "城市管理", "生态环境保护", "社区治理")
-
-
-def _kind_order(name: str) -> tuple[int, str]:
-    return (_KIND_ORDER.index(name) if name in _KIND_ORDER else 99, name)
-
-
-def _topic_order(name: str) -> tuple[int, str]:
-    return (_TOPIC_ORDER.index(name) if name in _TOPIC_ORDER else 99, name)
+        return builtin_templates()
+    raise AttributeError(name)
 
 
 @functools.lru_cache(maxsize=64)
@@ -99,36 +73,78 @@ def check_tokens(value: Any, allowed: frozenset[str], where: str) -> list[str]:
     return bad
 
 
+def token_problems(value: Any, allowed: frozenset[str], file: Path, where: str = "") -> list[Problem]:
+    """:func:`check_tokens` as problems naming the file and the item."""
+    return [Problem(f"未知占位符 {{{t}}}（可用：{'、'.join('{' + a + '}' for a in sorted(allowed))}）",
+                    str(file), path=item)
+            for item, t in _bad_tokens(value, allowed, where)]
+
+
+def _bad_tokens(value: Any, allowed: frozenset[str], where: str) -> list[tuple[str, str]]:
+    if isinstance(value, str):
+        return [(where, t) for t in TOKEN_RE.findall(value) if t not in allowed]
+    bad: list[tuple[str, str]] = []
+    if isinstance(value, dict):
+        for k, v in value.items():
+            bad += _bad_tokens(v, allowed, f"{where}.{k}" if where else str(k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            bad += _bad_tokens(v, allowed, f"{where}[{i}]")
+    return bad
+
+
 PACK_KEYS = ("name", "description", "work", "short", "cause", "situation", "achievements",
              "problems", "measures", "leadership", "closing", "host")
 
 
-def load_pack(dirs: TemplateDirs, topic: str) -> dict[str, Any]:
+def load_pack(dirs: TemplateLibrary, topic: str) -> dict[str, Any]:
+    """A topic pack, validated (keys, ``{tokens}``) before anything can use it."""
     path = dirs.find(f"topics/{topic}.yaml")
     if path is None:
         raise TemplateError(f"找不到主题包“{topic}”（topics/{topic}.yaml）。")
-    pack = load_yaml_resource(path)
+    return _checked_pack(path, path.stat().st_mtime)
+
+
+@functools.lru_cache(maxsize=64)
+def _checked_pack(path: Path, mtime: float) -> dict[str, Any]:
+    pack = _load_yaml(path, mtime)
     if not isinstance(pack, dict):
         raise TemplateError(f"{path} 应当是键值对。")
     missing = [k for k in PACK_KEYS if k not in pack]
     if missing:
         raise TemplateError(f"{path} 缺少：{'、'.join(missing)}。")
+    problems = token_problems(pack, PACK_TOKENS, path)
+    if problems:
+        raise TemplateError(f"主题包 {path} 有未知占位符：", problems)
     return pack
 
 
-def load_phrases(dirs: TemplateDirs) -> dict[str, list[str]]:
+def check_phrase_file(path: Path) -> dict[str, list[str]]:
+    """One phrases.yaml: pools of sentences using only the tokens we fill."""
+    return _checked_phrases(path, path.stat().st_mtime)
+
+
+@functools.lru_cache(maxsize=16)
+def _checked_phrases(path: Path, mtime: float) -> dict[str, list[str]]:
+    data = _load_yaml(path, mtime) or {}
+    if not isinstance(data, dict):
+        raise TemplateError(f"{path} 应当是“池名: [句子…]”的键值对。")
+    for key, pool in data.items():
+        if not isinstance(pool, list) or not all(isinstance(s, str) for s in pool):
+            raise TemplateError(f"{path} 的措辞池“{key}”应当是句子列表。")
+    problems = token_problems(data, PHRASE_TOKENS, path)
+    if problems:
+        raise TemplateError(f"措辞库 {path} 有未知占位符：", problems)
+    return {str(k): v for k, v in data.items()}
+
+
+def load_phrases(dirs: TemplateLibrary) -> dict[str, list[str]]:
     """The phrase bank; a user phrases.yaml overrides individual pools."""
     merged: dict[str, list[str]] = {}
     for base in reversed(dirs.search):
         path = base / "phrases.yaml"
         if path.is_file():
-            data = load_yaml_resource(path) or {}
-            if not isinstance(data, dict):
-                raise TemplateError(f"{path} 应当是“池名: [句子…]”的键值对。")
-            for key, pool in data.items():
-                if not isinstance(pool, list) or not all(isinstance(s, str) for s in pool):
-                    raise TemplateError(f"{path} 的措辞池“{key}”应当是句子列表。")
-                merged[str(key)] = pool
+            merged.update(check_phrase_file(path))
     return merged
 
 

@@ -6,16 +6,20 @@ it is, so a new user goes from ``init`` to a draft in two commands.
 
 from __future__ import annotations
 
-from generator.brief import KINDS, TOPICS
+from typing import TYPE_CHECKING
+
 from generator.errors import BriefError
+
+if TYPE_CHECKING:
+    from generator.library import TemplateLibrary
 
 STARTER = """\
 # 讲话稿简报（由 speechgen init 生成）。改好后运行：speechgen render {file_hint} -o 讲话稿.docx
 # 规则：讲话稿里的地名、日期、人名、数字都只来自这份简报；不填的可选项会整句省略，不会编造。
 # 键名可以用英文或中文（如 kind 或 类型）。# 后面是注释，可删除。
 
-kind: {kind}                 # 必填。讲话类型：推进会、动员部署会、主持词、座谈发言、总结部署会
-topic: {topic}           # 必填。主题：文明城市创建、人居环境整治、城市管理、生态环境保护、社区治理
+kind: {kind}                 # 必填。讲话类型：{kinds}
+topic: {topic}           # 必填。主题：{topics}
 
 locality:                    # 必填。本地区
   name: 福海区               # 必填。名称，如 福海区、城关街道、靖安县
@@ -68,6 +72,8 @@ HOST_BLOCK = """\
     - 区委书记作讲话
 """
 
+# Starter defaults for the built-in topics and kinds; a user's own kind or topic
+# (from --templates) gets the pack's own wording and the kind's name.
 MEETING_TITLES = {
     "文明城市创建": "全区创建全国文明城市工作{suffix}",
     "人居环境整治": "全区人居环境整治工作{suffix}",
@@ -79,15 +85,27 @@ SUFFIX = {"推进会": "推进会", "动员部署会": "动员部署会", "主�
           "座谈发言": "座谈会", "总结部署会": "总结部署会"}
 
 
-def starter_brief(kind: str, topic: str, file_hint: str = "简报.yaml") -> str:
-    if kind not in KINDS:
-        raise BriefError(f"不认识的讲话类型“{kind}”。可选：{'、'.join(KINDS)}。")
-    if topic not in TOPICS:
-        raise BriefError(f"不认识的主题“{topic}”。可选：{'、'.join(TOPICS)}。")
-    title = MEETING_TITLES[topic].format(suffix=SUFFIX[kind])
+def starter_brief(kind: str, topic: str, file_hint: str = "简报.yaml",
+                  library: TemplateLibrary | None = None) -> str:
+    """The starter brief for a kind and topic of ``library`` (built-in only when None)."""
+    if library is None:
+        from generator.library import TemplateLibrary
+
+        library = TemplateLibrary()
+    kinds, topics = library.kinds(), library.topics()
+    if kind not in kinds:
+        raise BriefError(f"不认识的讲话类型“{kind}”。可选：{'、'.join(kinds)}。")
+    if topic not in topics:
+        raise BriefError(f"不认识的主题“{topic}”。可选：{'、'.join(topics)}。")
+    suffix = SUFFIX.get(kind, kind)
+    if topic in MEETING_TITLES:
+        title = MEETING_TITLES[topic].format(suffix=suffix)
+    else:
+        title = f"全区{str(library.pack(topic).get('work') or topic + '工作')}{suffix}"
     speaker = {"主持词": "区委副书记", "座谈发言": "区委副书记、区长"}.get(kind, "区委书记")
     return STARTER.format(
         kind=kind, topic=topic, meeting_title=title, speaker_title=speaker,
         host_block=HOST_BLOCK if kind == "主持词" else "",
         length=5 if kind == "主持词" else 15, file_hint=file_hint,
+        kinds="、".join(kinds), topics="、".join(topics),
     )
