@@ -7,6 +7,10 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 BRIEFS = ROOT / "tests" / "data" / "briefs"
+# The built-in kinds and topics, written out: tests parametrise over these, so a
+# missing template fails a test instead of shrinking the grid to nothing.
+KINDS = ("推进会", "动员部署会", "主持词", "座谈发言", "总结部署会")
+TOPICS = ("文明城市创建", "人居环境整治", "城市管理", "生态环境保护", "社区治理")
 GOLDEN = ROOT / "tests" / "golden"
 
 

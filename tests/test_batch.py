@@ -93,11 +93,16 @@ def test_csv_and_xlsx_equal_the_yaml_batch(tmp_path):
     assert drafts(tmp_path / "x") == drafts(tmp_path / "y")
 
 
-def test_200_districts_as_docx_in_a_subprocess(tmp_path):
+SUBPROCESS_DISTRICTS = 40  # enough for two workers and progress lines; speed lives in benchmarks/
+
+
+@pytest.mark.slow
+def test_districts_as_docx_in_a_subprocess(tmp_path):
+    n = SUBPROCESS_DISTRICTS
     batch = write_batch(tmp_path / "batch.yaml", [
         district(f"滨海{i:03d}区", achievements=[{"title": "环境面貌改善", "figures": [
             {"label": "清运垃圾", "value": 1000 + i * 37, "unit": "吨"}]}])
-        for i in range(200)
+        for i in range(n)
     ])
     out = tmp_path / "out"
     proc = subprocess.run([sys.executable, "-m", "generator", "batch", str(batch), "-o", str(out),
@@ -105,11 +110,11 @@ def test_200_districts_as_docx_in_a_subprocess(tmp_path):
                           capture_output=True, text=True, encoding="utf-8", timeout=600, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
     files = drafts(out)
-    assert len(files) == 200 and all(n.endswith(".docx") for n in files)
-    assert all(zipfile.is_zipfile(out / n) for n in list(files)[:5])
+    assert len(files) == n and all(name.endswith(".docx") for name in files)
+    assert all(zipfile.is_zipfile(out / name) for name in files)
     rows = read_summary(out)
-    assert len(rows) == 200 and {r["状态"] for r in rows} == {"已写入"}
-    assert "[200/200]" in proc.stderr  # plain progress lines when stderr is not a terminal
+    assert len(rows) == n and {r["状态"] for r in rows} == {"已写入"}
+    assert f"[{n}/{n}]" in proc.stderr  # plain progress lines when stderr is not a terminal
     assert "最高相似度" in proc.stderr
 
 
@@ -146,7 +151,8 @@ def test_name_book_is_deterministic_and_case_insensitive():
     assert book.claim("a-会", "md") == "a-会-2.md"
     assert book.claim("A-会-2", "md") == "A-会-2-2.md"
     long = book.claim("名" * 500, "docx")
-    assert len(long) == NAME_CHARS or len(long.encode()) <= NAME_BYTES
+    assert len(long) <= NAME_CHARS and len(long.encode()) <= NAME_BYTES  # both limits hold
+    assert len(long.encode()) > NAME_BYTES - 8, "cut to the byte limit, not shorter"
     assert long.endswith(".docx")
     assert safe_stem("CON") == "_CON" and safe_stem("..") == "讲话稿" and safe_stem("nul.x") == "_nul.x"
 
@@ -255,9 +261,7 @@ def test_csv_errors_name_row_and_column(tmp_path):
 def test_unreadable_batch_exits_2(tmp_path, content, suffix, extra):
     path = tmp_path / f"b{suffix}"
     path.write_text(content, encoding="utf-8")
-    args = [a if a != "--defaults" else "--defaults" for a in extra]
-    if extra:
-        args.append(str(EXAMPLES / "defaults.yaml"))
+    args = [*extra, str(EXAMPLES / "defaults.yaml")] if extra else []
     result = invoke(path, "-o", tmp_path / "out", *args)
     assert result.exit_code == 2, result.output
     assert "错误" in result.output and "Traceback" not in result.output
@@ -327,27 +331,29 @@ def test_no_warning_for_ordinary_districts(tmp_path):
 def test_help_mentions_resume():
     result = runner.invoke(app, ["batch", "--help"])
     assert result.exit_code == 0 and "跳过" in result.output
-    assert os.cpu_count()
 
 
+@pytest.mark.slow
 def test_sigkill_mid_batch_leaves_complete_files_and_rerun_finishes(tmp_path):
     """Kill a real batch process with SIGKILL part-way; what it left is complete and a re-run finishes."""
     import signal
     import time
 
-    names = [f"测{i:03d}区" for i in range(240)]
+    names = [f"测{i:03d}区" for i in range(40)]
     batch = tmp_path / "batch.yaml"
     spec = yaml.safe_load((ROOT / "examples" / "batch.yaml").read_text(encoding="utf-8"))
     spec["districts"] = [{"locality": {"name": n, "level": "区", "parent": "滨海市"}} for n in names]
+    spec["defaults"]["length"] = 5  # short drafts: the test is about files, not length
     batch.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
     reference, killed = tmp_path / "ref", tmp_path / "killed"
     cmd = [sys.executable, "-m", "generator", "batch", str(batch), "--format", "docx", "--jobs", "2", "-o"]
-    subprocess.run(cmd + [str(reference)], check=True, capture_output=True, cwd=ROOT)
+    # the reference in-process: --jobs 1 and --jobs 2 give the same bytes (tested above)
+    assert invoke(batch, "--format", "docx", "--jobs", "1", "-o", reference).exit_code == 0
     proc = subprocess.Popen(cmd + [str(killed)], cwd=ROOT, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        if killed.exists() and len(list(killed.glob("*.docx"))) >= 20:
+        if killed.exists() and len(list(killed.glob("*.docx"))) >= 3:
             break
         time.sleep(0.02)
     os.killpg(proc.pid, signal.SIGKILL)

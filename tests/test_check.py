@@ -159,7 +159,10 @@ def test_line_numbers_count_front_matter():
     assert reports[1].findings[0].line == 3
     text = (DATA / "bad_wrong_place.md").read_text(encoding="utf-8")
     found = check_files([DATA / "bad_wrong_place.md"], brief=FUHAI)[0].findings
-    assert all("立后区" not in f.advice or "立后区" in text.split("\n")[f.line - 1] for f in found)
+    flagged = [f for f in found if "立后区" in f.advice]
+    assert flagged, "the wrong place 立后区 must be flagged"
+    for f in flagged:
+        assert "立后区" in text.split("\n")[f.line - 1], f
 
 
 runner = CliRunner()

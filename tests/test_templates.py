@@ -11,12 +11,10 @@ from generator.packs import (
     BUILTIN_TEMPLATES,
     PACK_TOKENS,
     PHRASE_TOKENS,
-    TemplateDirs,
     check_tokens,
 )
-from tests.conftest import ROOT
+from tests.conftest import KINDS, ROOT, TOPICS
 
-DIRS = TemplateDirs()
 SKELETON = yaml.safe_load((ROOT / "speeches" / "skeleton.yaml").read_text(encoding="utf-8"))
 
 # Where a template departs from the mined skeleton, and why. The corpus holds only
@@ -38,7 +36,7 @@ def template_skeleton(kind: str) -> list[str]:
     return match.group(1).split()
 
 
-@pytest.mark.parametrize("kind", DIRS.kinds())
+@pytest.mark.parametrize("kind", KINDS)
 def test_template_includes_follow_annotation(kind):
     text = (BUILTIN_TEMPLATES / f"{kind}.md.j2").read_text(encoding="utf-8")
     included = re.findall(r'include "sections/(\w+)\.j2"', text)
@@ -46,7 +44,7 @@ def test_template_includes_follow_annotation(kind):
     assert included == declared
 
 
-@pytest.mark.parametrize("kind", DIRS.kinds())
+@pytest.mark.parametrize("kind", KINDS)
 def test_templates_follow_the_mined_skeleton(kind):
     mined = SKELETON["skeletons"].get(kind)
     if kind in DEVIATIONS:
@@ -63,7 +61,7 @@ def test_tuijinhui_skeleton_is_the_classic_one():
 MINIMUMS = {"achievements": 8, "problems": 10, "measures": 10, "leadership": 6, "closing": 6, "host": 6}
 
 
-@pytest.mark.parametrize("topic", DIRS.topics())
+@pytest.mark.parametrize("topic", TOPICS)
 def test_topic_pack_contract(topic):
     pack = yaml.safe_load((BUILTIN_TEMPLATES / "topics" / f"{topic}.yaml").read_text(encoding="utf-8"))
     assert pack["name"] == topic
