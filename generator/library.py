@@ -108,16 +108,13 @@ class TemplateLibrary:
         return load_phrases(self)
 
     def profiles(self) -> dict[str, Any]:
-        """Per-kind profiles from ``kinds.yaml`` (generator.kinds), or {} until that exists."""
-        path = self.find("kinds.yaml")
-        if path is None:
-            return {}
+        """Per-kind profiles (generator.kinds, from ``kinds.yaml``, the user's overriding
+        kind by kind); {} while that module is not part of the install."""
         try:
-            from generator import kinds as kind_profiles  # type: ignore[attr-defined]
+            from generator.kinds import load_kinds  # type: ignore[import-not-found]
         except ImportError:
             return {}
-        loader = getattr(kind_profiles, "load_profiles", None)
-        return dict(loader(self)) if loader is not None else {}
+        return dict(load_kinds(self.search).kinds)
 
     @property
     def formulations_path(self) -> Path | None:

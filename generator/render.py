@@ -195,8 +195,9 @@ def draft_title(brief: Brief) -> str:
 class Renderer:
     """Renders briefs with one template folder; reuse it across a batch."""
 
-    def __init__(self, dirs: TemplateDirs | None = None):
-        self.dirs = dirs or TemplateDirs()
+    def __init__(self, library: TemplateDirs | None = None):
+        # a TemplateLibrary (TemplateDirs is its old name); .dirs kept for callers
+        self.library = self.dirs = library or TemplateDirs()
         self.env = cached_env(self.dirs)
         self._phrases: dict[str, list[str]] | None = None
 
@@ -279,8 +280,8 @@ class Renderer:
         )
 
 
-def render_file(path, dirs: TemplateDirs | None = None) -> Draft:
-    renderer = Renderer(dirs)
+def render_file(path, library: TemplateDirs | None = None) -> Draft:
+    renderer = Renderer(library)
     brief = load_brief(path, renderer.kinds(), renderer.topics())
     return renderer.render(brief)
 
