@@ -2,7 +2,7 @@
 
 One home for what the templates define: the kinds (with their notes and, once
 ``kinds.yaml`` exists, their profiles), the topics with their descriptions, the
-phrase bank, ``init``'s starter defaults and the formulations file. The CLI builds
+phrase bank, ``init``'s starter defaults (``starter.yaml``) and the formulations file. The CLI builds
 one library per command with :meth:`TemplateLibrary.load` and hands it to render,
 validate, init, list, batch and check.
 
@@ -122,7 +122,8 @@ class TemplateLibrary:
         return self.find("formulations.yaml")
 
     def starter(self, kind: str, topic: str, file_hint: str = "简报.yaml") -> str:
-        """``init``'s commented starter brief for one kind and topic of this library."""
+        """``init``'s commented starter brief for one kind and topic of this library
+        (defaults from ``starter.yaml``, the user's overriding the built-in one)."""
         from generator.starter import starter_brief
 
         return starter_brief(kind, topic, file_hint, library=self)
@@ -149,12 +150,17 @@ class TemplateLibrary:
                 load_pack(self, topic)
             except TemplateError as exc:
                 problems += exc.problems or [Problem(exc.message, str(path))]
+        from generator.starter import read_starter_file
+
         for base in self.search:
-            path = base / "phrases.yaml"
-            if path.is_file() and not (user_only and base != self.user):
-                try:
-                    check_phrase_file(path)
-                except TemplateError as exc:
-                    problems += exc.problems or [Problem(exc.message, str(path))]
+            if user_only and base != self.user:
+                continue
+            for name, check in (("phrases.yaml", check_phrase_file), ("starter.yaml", read_starter_file)):
+                path = base / name
+                if path.is_file():
+                    try:
+                        check(path)
+                    except TemplateError as exc:
+                        problems += exc.problems or [Problem(exc.message, str(path))]
         if problems:
             raise TemplateError("模板有误：", problems)

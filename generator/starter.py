@@ -6,9 +6,11 @@ it is, so a new user goes from ``init`` to a draft in two commands.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from generator.errors import BriefError
+from generator.errors import BriefError, TemplateError
 
 if TYPE_CHECKING:
     from generator.library import TemplateLibrary
@@ -72,17 +74,67 @@ HOST_BLOCK = """\
     - 区委书记作讲话
 """
 
-# Starter defaults for the built-in topics and kinds; a user's own kind or topic
-# (from --templates) gets the pack's own wording and the kind's name.
-MEETING_TITLES = {
-    "文明城市创建": "全区创建全国文明城市工作{suffix}",
-    "人居环境整治": "全区人居环境整治工作{suffix}",
-    "城市管理": "全区城市管理工作{suffix}",
-    "生态环境保护": "全区生态环境保护工作{suffix}",
-    "社区治理": "全区社区治理工作{suffix}",
-}
-SUFFIX = {"推进会": "推进会", "动员部署会": "动员部署会", "主持词": "推进会",
-          "座谈发言": "座谈会", "总结部署会": "总结部署会"}
+KIND_KEYS = {"suffix": str, "speaker": str, "length": int, "host": bool}
+TOPIC_KEYS = {"meeting": str}
+
+
+@dataclass(frozen=True)
+class StarterDefaults:
+    """What ``init`` fills in for one kind and topic (from starter.yaml)."""
+
+    meeting_title: str
+    speaker: str
+    length: int
+    host: bool
+
+
+def read_starter_file(path: Path) -> dict[str, dict[str, dict[str, Any]]]:
+    """One starter.yaml, checked: ``kinds`` and ``topics`` maps of known keys and types."""
+    from generator.packs import load_yaml_resource
+
+    data = load_yaml_resource(path) or {}
+    if not isinstance(data, dict) or set(data) - {"kinds", "topics"}:
+        raise TemplateError(f"{path} 应当只有 kinds 和 topics 两项。")
+    out: dict[str, dict[str, dict[str, Any]]] = {}
+    for section, keys in (("kinds", KIND_KEYS), ("topics", TOPIC_KEYS)):
+        entries = data.get(section) or {}
+        if not isinstance(entries, dict):
+            raise TemplateError(f"{path} 的 {section} 应当是键值对。")
+        out[section] = {}
+        for name, values in entries.items():
+            if not isinstance(values, dict):
+                raise TemplateError(f"{path} 的 {section}.{name} 应当是键值对。")
+            for key, value in values.items():
+                kind = keys.get(key)
+                if kind is None:
+                    raise TemplateError(f"{path} 的 {section}.{name} 有未知的键 {key}（可用：{'、'.join(keys)}）。")
+                if not isinstance(value, kind) or (kind is int and (isinstance(value, bool) or not 1 <= value <= 120)):
+                    raise TemplateError(f"{path} 的 {section}.{name}.{key} 取值不对：{value!r}。")
+            out[section][str(name)] = values
+    return out
+
+
+def starter_defaults(library: TemplateLibrary, kind: str, topic: str) -> StarterDefaults:
+    """starter.yaml layered like every template file (user's over built-in), with
+    fallbacks for a user's own kind (its name ends the title) or topic (its pack's work)."""
+    kinds: dict[str, dict[str, Any]] = {}
+    topics: dict[str, dict[str, Any]] = {}
+    for base in reversed(library.search):
+        path = base / "starter.yaml"
+        if path.is_file():
+            data = read_starter_file(path)
+            for name, values in data["kinds"].items():
+                kinds[name] = {**kinds.get(name, {}), **values}
+            for name, values in data["topics"].items():
+                topics[name] = {**topics.get(name, {}), **values}
+    k, t = kinds.get(kind, {}), topics.get(topic, {})
+    meeting = t.get("meeting") or f"全区{library.pack(topic).get('work') or topic + '工作'}"
+    return StarterDefaults(
+        meeting_title=f"{meeting}{k.get('suffix', kind)}",
+        speaker=k.get("speaker", "区委书记"),
+        length=k.get("length", 15),
+        host=k.get("host", False),
+    )
 
 
 def starter_brief(kind: str, topic: str, file_hint: str = "简报.yaml",
@@ -97,15 +149,9 @@ def starter_brief(kind: str, topic: str, file_hint: str = "简报.yaml",
         raise BriefError(f"不认识的讲话类型“{kind}”。可选：{'、'.join(kinds)}。")
     if topic not in topics:
         raise BriefError(f"不认识的主题“{topic}”。可选：{'、'.join(topics)}。")
-    suffix = SUFFIX.get(kind, kind)
-    if topic in MEETING_TITLES:
-        title = MEETING_TITLES[topic].format(suffix=suffix)
-    else:
-        title = f"全区{str(library.pack(topic).get('work') or topic + '工作')}{suffix}"
-    speaker = {"主持词": "区委副书记", "座谈发言": "区委副书记、区长"}.get(kind, "区委书记")
+    d = starter_defaults(library, kind, topic)
     return STARTER.format(
-        kind=kind, topic=topic, meeting_title=title, speaker_title=speaker,
-        host_block=HOST_BLOCK if kind == "主持词" else "",
-        length=5 if kind == "主持词" else 15, file_hint=file_hint,
+        kind=kind, topic=topic, meeting_title=d.meeting_title, speaker_title=d.speaker,
+        host_block=HOST_BLOCK if d.host else "", length=d.length, file_hint=file_hint,
         kinds="、".join(kinds), topics="、".join(topics),
     )

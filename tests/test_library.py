@@ -105,6 +105,20 @@ def test_init_and_check_follow_templates(tmp_path):
     assert refused.exit_code == 2 and "调度会" in refused.output
 
 
+def test_user_starter_defaults_override_and_are_checked(tmp_path):
+    folder = user_folder(tmp_path)
+    (folder / "starter.yaml").write_text(
+        "kinds:\n  推进会: {speaker: 区长, length: 12}\ntopics:\n  安全生产: {meeting: 全区安全生产大检查}\n",
+        encoding="utf-8")
+    text = TemplateLibrary.load(folder).starter("推进会", "安全生产")
+    assert "title: 全区安全生产大检查推进会" in text and "title: 区长" in text and "length: 12" in text
+    builtin = TemplateLibrary.load().starter("主持词", "城市管理")
+    assert "title: 全区城市管理工作推进会" in builtin and "agenda:" in builtin and "length: 5" in builtin
+    (folder / "starter.yaml").write_text("kinds:\n  推进会: {length: 半小时}\n", encoding="utf-8")
+    result = runner.invoke(app, ["init", "--templates", str(folder)])
+    assert result.exit_code == 2 and "starter.yaml" in result.output and "length" in result.output
+
+
 def test_profiles_and_formulations_slots(tmp_path):
     library = TemplateLibrary.load()
     assert isinstance(library.profiles(), dict)
