@@ -57,6 +57,9 @@ def _library(templates: Path | None):
     return TemplateLibrary.load(templates)
 
 
+_dirs = _library  # the old name, for commands written before the library existed
+
+
 @app.command("render")
 def render_cmd(
     brief: Annotated[Path, typer.Argument(help="简报 YAML 文件")],
