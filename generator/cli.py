@@ -178,15 +178,18 @@ def batch_cmd(
 
 @app.command("ingest")
 def ingest_cmd(
-    files: Annotated[list[Path], typer.Argument(help="要整理的讲话稿原文（txt/md，可含多篇）")],
+    files: Annotated[list[Path], typer.Argument(help="要整理的讲话稿原文（txt/md/docx，可含多篇）")],
     out: Annotated[Path, typer.Option("-o", "--out", help="输出目录（默认为当前目录下的 speeches/）")] = Path("speeches"),
 ) -> None:
     """清洗网页抄录的讲话稿（去广告、繁转简、标点转全角、拆分多篇），写入语料目录。"""
     from generator.corpus import ingest_paths
 
-    written = run(lambda: ingest_paths(files, out))
+    notes: list[str] = []
+    written = run(lambda: ingest_paths(files, out, notes))
     for path in written:
         typer.echo(str(path))
+    for note in notes:
+        typer.echo(f"注意：{note}", err=True)
     typer.echo(f"共写入 {len(written)} 篇讲话稿。", err=True)
 
 

@@ -20,6 +20,14 @@ from pathlib import Path
 
 from generator.errors import CorpusError
 from generator.speechfile import format_speech
+from generator.webpage import (
+    read_page,
+    rules,
+    split_salutation,
+    strip_inline,
+    tidy_title,
+    title_hint,
+)
 
 # --- character classes ------------------------------------------------------
 
@@ -31,43 +39,6 @@ PINYIN = "a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
 TONE = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜǹḿńň"
 LOST = "××"  # visible marker for text lost in the source (a name, a character)
 
-# --- site chrome --------------------------------------------------------------
-
-# Whole lines that belong to the web page, not to the speech.
-CHROME_LINES = [
-    re.compile(p)
-    for p in (
-        r"^您好[，,]?\s*欢迎(访问|来到|光临).{0,30}$",
-        r"^当前位置\s*[:：]",
-        r"^(购物车|我的足迹|我的收藏|登录|注册|免费注册|会员中心|返回顶部|收藏本站|设为首页)$",
-        r"^.{0,20}(加入\s*VIP|免费下载|立即下载|下载文档|下载本文).{0,20}$",
-        r"^本文标题\s*[:：]",
-        r"^(链接地址|本文链接|原文链接|原文地址|文章链接|网址)\s*[:：]",
-        r"^(时间|发布时间|更新时间|日期)\s*[:：]\s*\d{4}[-/年]\d{1,2}[-/月]\d{1,2}",
-        r"^导语\s*[:：].*(网友上传|不代表本站观点)",
-        r"^(推荐访问|相关推荐|相关文章|猜你喜欢|热门推荐|热门文章|上一篇|下一篇|更多范文)\s*[:：]?",
-        r"^.{0,30}(版权所有|免责声明|侵权请联系|本站仅提供存储).{0,40}$",
-        r"^(https?://|www\.)\S*$",
-        r"^\d+\s*/\s*\d+$",  # "3/12" page counters
-        r"^第\s*\d+\s*页(\s*共\s*\d+\s*页)?$",
-    )
-]
-# Fragments glued into the text (title lines or mid-sentence promos).
-CHROME_INLINE = [
-    re.compile(p)
-    for p in (
-        r"多篇精选范例参考[，,]\s*希望能为大家提供帮助[。.]?",
-        r"(?<!公)众号请",  # a "…公众号请关注…" promo cut into a sentence
-        r"(关注|搜索)(微信)?公众号[^。，,\n]{0,20}(获取|下载|免费)[^。，,\n]{0,20}",
-        r"[^。\n]{0,30}一文来源于网友上传[^。\n]*。?",
-        r"本文由[^。\n]{0,20}(整理|上传|发布)[^。\n]{0,20}[。]?",
-    )
-]
-TITLE_HINTS = [
-    re.compile(r"^本文标题\s*[:：]\s*(.+)$"),
-    re.compile(r"^当前位置\s*[:：].*>\s*([^>]+)$"),
-    re.compile(r"^导语\s*[:：]\s*(.+?)一文来源于"),
-]
 # Evaluation text left behind by a chat assistant that wrote the page.
 AI_RESIDUE = re.compile(r"(非常好|很好)[，,]以上(分析|内容|讲话)[^\n]*$")
 
@@ -78,7 +49,6 @@ SPEECH_HEADER = re.compile(
 )
 TITLE_WORDS = re.compile(r"讲话|发言|主持|致辞|稿|提纲|材料|汇报|报告")
 TITLE_END = re.compile(r"^(.*(?:讲话稿|讲话|发言稿|发言材料|发言|主持词|致辞|提纲|材料))\d+([" + HAN + r"].*)$")
-COLLECTION_NOTE = re.compile(r"[（(]共[^）)]{1,8}[）)]$")
 LIST_MARKER = re.compile(
     r"^(?:[一二三四五六七八九十]+[、是要]|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、](?!\d)"
     r"|第[一二三四五六七八九十]+[，、：是]|首先|其次|再次|最后|同志们|——)"
@@ -117,11 +87,20 @@ class Speech:
 # --- reading ----------------------------------------------------------------------
 
 
-def read_source(path: Path) -> str:
-    """Read a web copy; the sites serve UTF-8 (with or without BOM) or GB18030."""
-    from generator.textfiles import read_text
+MAX_SOURCE_BYTES = 20_000_000  # one web copy or Word file; the seeds are under 100 KB
 
-    return read_text(path, None, "讲话稿文件", CorpusError)
+
+def read_source(path: Path) -> str:
+    """Read a web copy (UTF-8 with or without BOM, or GB18030) or a Word file (.docx)."""
+    from generator.docxtext import docx_text, is_docx
+    from generator.textfiles import decode_text, read_limited
+
+    if path.suffix.lower() == ".doc":
+        raise CorpusError(f"{path} 是旧版 Word 格式（.doc），请在 Word 或 WPS 中另存为 .docx 或纯文本后再整理。")
+    raw = read_limited(path, MAX_SOURCE_BYTES, "讲话稿文件", CorpusError)
+    if is_docx(path, raw):
+        return docx_text(raw, str(path))
+    return decode_text(raw, str(path), CorpusError)
 
 
 # --- character-level cleaning --------------------------------------------------------
@@ -241,26 +220,9 @@ def remove_cjk_spaces(line: str) -> str:
 
 def clean_line(line: str) -> str:
     """All per-line rules, in the order they depend on each other."""
-    for pattern in CHROME_INLINE:
-        line = pattern.sub("", line)
-    line = mark_lost_names(line)
+    line = mark_lost_names(strip_inline(line))
     line = normalize_punctuation(remove_ocr_specks(line))
     return remove_cjk_spaces(line)
-
-
-def strip_chrome(lines: list[str]) -> tuple[list[str], str]:
-    """Drop site chrome lines; return the remaining lines and the page's own title, if shown."""
-    kept, hint = [], ""
-    for raw in lines:
-        line = raw.strip()
-        for pattern in TITLE_HINTS:
-            m = pattern.match(line)
-            if m and not hint:
-                hint = clean_line(m.group(1))
-        if any(p.search(line) for p in CHROME_LINES):
-            continue
-        kept.append(line)
-    return kept, hint
 
 
 # --- paragraph-level cleaning ----------------------------------------------------------
@@ -346,10 +308,6 @@ def looks_like_title(line: str) -> bool:
     )
 
 
-def tidy_title(title: str) -> str:
-    return COLLECTION_NOTE.sub("", title.strip(" ：:")).strip()
-
-
 def split_speeches(lines: list[str], hint: str, fallback: str) -> list[tuple[str, list[str]]]:
     """Split a page into (title, body lines); ``篇一：`` / ``第二篇：`` lines start a new speech."""
     starts = [i for i, line in enumerate(lines) if SPEECH_HEADER.match(line)]
@@ -405,15 +363,6 @@ def _strip_title(title: str, lines: list[str]) -> tuple[str, list[str]]:
 # --- classification -----------------------------------------------------------------------
 
 KINDS = ("推进会", "动员部署会", "主持词", "座谈发言", "总结部署会", "other")
-TOPICS = {
-    "文明城市创建": r"文明城市|文明城区|创文明城|创城|创文|文明创建|双创|测评|文明委",
-    "人居环境整治": r"人居环境|环境整治|环境综合整治|环境综治|脏乱差|垃圾|卫生死角",
-    "城市管理": r"城市管理|城管|市容|占道经营|城市治理|行政执法|违法建设|违章",
-    "生态环境保护": r"生态环境|环保|污染|水环境|水质|减排|督察|河长",
-    "社区治理": r"社区治理|社区|小区|物业|基层治理|网格",
-    # Subjects outside the five packs compete too, so they are not forced into one.
-    "other": r"社会治理|市域|招商|投资环境|营商环境|安全生产|信访|乡村振兴",
-}
 LEVELS = {  # self-references: 全区/我区/本区 …
     "市": (r"全市(?!场)|我市|本市", r"(?<![城都])市委|(?<![城都])市政府|市直"),
     "区": (r"全区(?!域)|我区|本区", r"(?<![社小园片辖城街景])区委|(?<![社小园片辖城街景])区政府|(?<![社小园片辖城街景])区直"),
@@ -422,18 +371,23 @@ LEVELS = {  # self-references: 全区/我区/本区 …
     "乡镇": (r"全镇|我镇|本镇|全乡|我乡|镇党委|乡党委", r"镇政府|乡政府"),
 }
 HOSTING = re.compile(r"议程|下面[，,]?请|会议到此结束|散会|现在开会|请.{1,12}(讲话|作报告)")
-CONVENED = re.compile(r"召开[^。！？]{0,40}?(推进会|动员[^。，]{0,12}会|部署会|总结[^。，]{0,12}会|座谈会)")
 
 
-def _kind_of(cue: str) -> str | None:
-    if "总结" in cue:
-        return "总结部署会"
-    if "动员" in cue or "部署" in cue or "誓师" in cue:
-        return "动员部署会"
-    if "推进会" in cue or "推进会议" in cue:
-        return "推进会"
-    if "座谈" in cue:
-        return "座谈发言"
+def _kind_of(text: str) -> str | None:
+    """The first kind (rule order) whose title cue (誓师 → 动员部署会, 调度会 → 推进会 …) occurs."""
+    for kind, cues in rules().kinds:
+        if any(cue in text for cue in cues):
+            return kind
+    return None
+
+
+def _convened(opening: str) -> str | None:
+    """``今天召开……推进会``: the meeting the opening names, by the rule order of kinds."""
+    r = rules()
+    names = "|".join(f"(?:{p.pattern})" for _, p in r.convened)
+    m = re.search(r"召开[^。！？]{0,40}?(?:" + names + ")", opening)
+    if m:
+        return next(kind for kind, p in r.convened if p.search(m.group(0)))
     return None
 
 
@@ -441,22 +395,32 @@ def detect_kind(title: str, body: str) -> str:
     """Genre from the title, the opening ("今天召开…推进会") and hosting phrases."""
     if ("主持" in title and "讲话" not in title) or HOSTING.search(body) and "主持" in title:
         return "主持词"
-    m = CONVENED.search(body[:300])
-    if m and (kind := _kind_of(m.group(0))):
+    if kind := _convened(body[:300]):
         return kind
     if "座谈" in title or ("发言" in title and "讲话" not in title):
         return "座谈发言"
-    return _kind_of(title) or "other"
+    return _kind_of(title) or _opening_kind(body[:300]) or "other"
+
+
+def _opening_kind(opening: str) -> str | None:
+    return next((kind for kind, p in rules().opening if p.search(opening)), None)
 
 
 def detect_topic(title: str, body: str) -> str:
     """Topic with the most keyword hits (title hits count 3×); weak evidence gives other."""
     scores = {
         topic: 3 * len(re.findall(cues, title)) + len(re.findall(cues, body))
-        for topic, cues in TOPICS.items()
+        for topic, cues in _topic_cues().items()
     }
     best = max(scores, key=lambda t: scores[t])  # first topic in TOPICS wins ties
     return best if scores[best] >= 3 else "other"
+
+
+@lru_cache(maxsize=1)
+def _topic_cues() -> dict[str, str]:
+    """One alternation per topic, longest cue first (环境卫生整治 before 环境整治)."""
+    return {topic: "|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True))
+            for topic, cues in rules().topics.items()}
 
 
 def detect_level(text: str) -> str:
@@ -477,18 +441,28 @@ def clean_source(text: str, source: str) -> list[Speech]:
     """Whole pipeline for one page: characters, chrome, lines, split, paragraphs."""
     text = remove_noise(repair_mojibake(text))
     text = to_simplified(remove_pinyin_glosses(text))
-    lines, hint = strip_chrome(text.split("\n"))
-    lines = [clean_line(line) for line in lines]
-    # Drop a line emptied by inline chrome, but keep real blank lines as paragraph breaks.
+    raw = text.split("\n")
+    lines = [clean_line(line) for line in raw]
+    multi = any(SPEECH_HEADER.match(line) for line in lines)
+    page = read_page(lines, single=not multi, hint=title_hint(raw, clean_line),
+                     protected=lambda line: bool(SPEECH_HEADER.match(line)))
     fallback = Path(source).stem
     speeches = []
-    for n, (title, body) in enumerate(split_speeches(lines, hint, fallback), start=1):
-        paragraphs = clean_body(body)
+    for title, body in split_speeches(page.lines, page.title, fallback):
+        paragraphs = clean_body(_salutation_apart(body))
         if paragraphs:
-            speeches.append(Speech(title, "\n".join(paragraphs), source, n))
+            speeches.append(Speech(title, "\n".join(paragraphs), source))
     for n, speech in enumerate(speeches, start=1):
         speech.index = n
     return speeches
+
+
+def _salutation_apart(body: list[str]) -> list[str]:
+    """The opening salutation gets its own line (``同志们：今天…`` → ``同志们：`` / ``今天…``)."""
+    for i, line in enumerate(body):
+        if line:
+            return body[:i] + split_salutation(line) + body[i + 1:]
+    return body
 
 
 def file_stem(speech: Speech) -> str:
@@ -500,8 +474,21 @@ def file_stem(speech: Speech) -> str:
     return f"{prefix}-{speech.index:02d}-{short}"
 
 
-def ingest_paths(files: list[Path], out_dir: Path) -> list[Path]:
-    """Clean each web copy and write one UTF-8 file per speech; returns the paths written."""
+def classification_notes(name: str, meta: dict[str, str]) -> list[str]:
+    """Chinese lines for staff when the title named no known kind or topic (other)."""
+    notes = []
+    if meta["kind"] == "other":
+        notes.append(f"{name}：从标题“{meta['title']}”和开头认不出讲话类型，已记为 other，请核对文件头的 kind。")
+    if meta["topic"] == "other":
+        notes.append(f"{name}：题材不在五类之内或认不出，已记为 other，请核对文件头的 topic。")
+    return notes
+
+
+def ingest_paths(files: list[Path], out_dir: Path, notes: list[str] | None = None) -> list[Path]:
+    """Clean each web copy or .docx and write one UTF-8 file per speech; returns the paths written.
+
+    ``notes`` collects what staff should look at (a kind or topic recorded as other).
+    """
     speeches: list[Speech] = []
     for path in files:
         found = clean_source(read_source(path), path.name)
@@ -517,8 +504,11 @@ def ingest_paths(files: list[Path], out_dir: Path) -> list[Path]:
         target = out_dir / f"{file_stem(speech)}.md"
         if target in written:
             raise CorpusError(f"{target.name}：两篇讲话的文件名相同，请先给其中一个源文件改名")
+        meta = speech.meta
+        if notes is not None:
+            notes += classification_notes(target.name, meta)
         try:
-            target.write_bytes(format_speech(speech.meta, speech.body).encode("utf-8"))
+            target.write_bytes(format_speech(meta, speech.body).encode("utf-8"))
         except OSError as exc:
             raise CorpusError(f"{target}：无法写入（{exc.strerror or exc}）") from None
         written.append(target)

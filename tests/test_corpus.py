@@ -19,14 +19,16 @@ from generator.corpus import (
     remove_page_numbers,
     remove_pinyin_glosses,
     repair_mojibake,
-    strip_chrome,
     to_simplified,
 )
 from generator.errors import CorpusError
 from generator.speechfile import read_speech
+from generator.webpage import read_page, title_hint
 
 REPO = Path(__file__).resolve().parents[1]
-SEEDS = REPO.parent / "shared" / "seeds"
+# The seeds sit beside the repository (/work/main) or, in a worktree, two levels up.
+SEEDS = next((p for p in (REPO.parent / "shared" / "seeds", REPO.parent.parent / "shared" / "seeds")
+              if p.is_dir()), REPO.parent / "shared" / "seeds")
 FIXTURES = Path(__file__).parent / "data" / "corpus"
 
 
@@ -47,9 +49,9 @@ def test_chrome_lines_are_dropped_and_the_page_title_kept():
         "链接地址:https://www.example.com/doc-1 .html",
         "推荐访问:在全区推进会上的讲话 会上 推进",
     ]
-    kept, hint = strip_chrome(lines)
-    assert kept == ["同志们:"]
-    assert hint == "在全区推进会上的讲话"
+    page = read_page([clean_line(line) for line in lines], hint=title_hint(lines, clean_line))
+    assert [line for line in page.lines if line] == ["同志们："]
+    assert page.title == "在全区推进会上的讲话"
 
 
 def test_inline_promos_are_cut_out_of_sentences():
@@ -185,7 +187,7 @@ def test_single_speech_title_glued_to_the_body_is_taken_off():
     text = "本文标题:在全区推进会上的讲话稿\n在全区推进会上的讲话稿同志们:今天开会。"
     [speech] = clean_source(text, "001_x.txt")
     assert speech.title == "在全区推进会上的讲话稿"
-    assert speech.body == "同志们：今天开会。"
+    assert speech.body == "同志们：\n今天开会。"  # the salutation stands on its own line
 
 
 # --- classification ------------------------------------------------------------------------------
