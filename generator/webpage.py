@@ -277,8 +277,9 @@ def read_page(lines: list[str], single: bool = True, hint: str = "",
     ``protected`` marks lines that are structure for the caller (篇一： headers).
     """
     hint = hint or title_hint(lines)
+    lines = _cut_at_footer(lines, protected)
     repeated = _repeated(lines, protected)
-    kept = [ln for ln in lines if not ln or protected(ln)
+    kept = [ln for ln in lines if not ln or protected(ln) or _opens_speech(ln)
             or (ln not in repeated and (names_speech(tidy_title(ln)) and not ln.startswith(rules().line_starts)
                                         or not is_chrome(ln)))]
     title = ""
@@ -304,16 +305,24 @@ def read_page(lines: list[str], single: bool = True, hint: str = "",
     return Page(kept, title or hint)
 
 
-def _cut_tail(lines: list[str], start: int) -> list[str]:
-    """After the speech: a footer marker ends the page; trailing non-sentence lines go too."""
+def _opens_speech(line: str) -> bool:
+    """A salutation, or a title glued to one: never chrome, whatever else the line carries."""
+    return bool(rules().salutation.match(line) or _glued_title(line))
+
+
+def _cut_at_footer(lines: list[str], protected: Callable[[str], bool]) -> list[str]:
+    """A footer opening (相关文章, 免责声明, 上一篇…) after enough speech text ends the page."""
     text = 0
-    for i in range(start, len(lines)):
-        line = lines[i]
+    for i, line in enumerate(lines):
         if text >= TAIL_AFTER and line.startswith(rules().tail_starts):
-            lines = lines[:i]
-            break
-        if SENTENCE_END.search(line):
+            return lines[:i]
+        if SENTENCE_END.search(line) and (protected(line) or _opens_speech(line) or not is_chrome(line)):
             text += len(line)
+    return lines
+
+
+def _cut_tail(lines: list[str], start: int) -> list[str]:
+    """Non-sentence lines trailing after the speech's last sentence are page furniture."""
     end = len(lines)
     while end > start + 1 and (not lines[end - 1] or (
             _bare(lines[end - 1]) and len(lines[end - 1]) <= 40 and not DATE_ONLY.match(lines[end - 1])
