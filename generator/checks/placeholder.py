@@ -1,4 +1,11 @@
-"""Leftover fill-in marks: XX, ×××, 某某, ？？, ＊＊, {{ }}, 【单位】, （待补充）."""
+"""Leftover fill-in marks: XX, ×××, 某某, ？？, ＊＊, {{ }}, 【单位】, （待补充）.
+
+Real drafts also stand a single letter or 某 in for a name or place (X同志, X省,
+X部门、X区（县）, 新X, 某县), leave brackets or quotes empty (（）, “”) and keep
+editors' notes in 【】. A single X counts only where it touches Chinese and no
+Latin letter or digit (3+X, X光 and Excel are words, not gaps); 某 only before a
+title or a place word, so 某些, 某种, 某一方面 and 某区域 stay unflagged.
+"""
 
 from __future__ import annotations
 
@@ -23,6 +30,22 @@ PATTERNS: list[tuple[re.Pattern[str], str]] = [
                 r"TBD|TODO|tbd|todo)\s*[）)]"), "待补充标记未处理"),
     (re.compile(r"\b(?:TODO|FIXME|TBD)\b"), "待补充标记未处理"),
 ]
+HAN = "\u3400-\u4dbf\u4e00-\u9fff"
+SINGLE_X = re.compile(
+    r"(?<![A-Za-z0-9ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＹＺ+＋\-－/／.．·XxＸｘ×])[XxＸｘ×]"
+    r"(?![A-Za-z0-9XxＸｘ×+＋\-－])(?!光|射线|型|轴)"
+    r"(?:(?<=[" + HAN + r"][XxＸｘ×])|(?=[" + HAN + r"]))"
+)
+ONE_MOU = re.compile(
+    r"(?<!某)某(?!某)(?=同志|书记|副书记|主任|局长|部长|县长|区长|市长|镇长|乡长|主席|省|市(?!场)|县(?!域)|"
+    r"区(?!域|别)|镇|乡|村|街道|社区|部门|单位)"
+)
+EXTRA: list[tuple[re.Pattern[str], str]] = [
+    (SINGLE_X, "“X”占位符（代替人名、地名或单位）未替换"),
+    (ONE_MOU, "“某”占位符（代替人名、地名或单位）未替换"),
+    (re.compile(r"[（(]\s*[）)]|“\s*”|‘\s*’|《\s*》|「\s*」|『\s*』"), "空括号或空引号，内容未填"),
+    (re.compile(r"【[^】\n]{1,80}】"), "【】批注或提示未删除"),
+]
 MD_BOLD = re.compile(r"\*\*(?=\S)[^*\n]*?[^*\s]\*\*")
 
 
@@ -31,7 +54,7 @@ def check_placeholders(text: str) -> list[Finding]:
     masked = MD_BOLD.sub(lambda m: "  " + m.group(0)[2:-2] + "  ", text)  # Markdown bold is fine
     findings: list[Finding] = []
     taken: list[tuple[int, int]] = []
-    for pattern, what in PATTERNS:
+    for pattern, what in PATTERNS + EXTRA:
         for m in pattern.finditer(masked):
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue
