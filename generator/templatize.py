@@ -2,7 +2,8 @@
 
 Staff reuse old speeches by changing names and numbers; this makes that explicit.
 Places (jieba ``ns`` and the gazetteer), people (``nr``), organisations (``nt``),
-dates and numbers with units become variables; the brief keeps the original
+dates, numbers with units and placeholders (X同志, 某县, the inside of an empty （）;
+each occurrence its own ``vars.placeholder_N``) become variables; the brief keeps the original
 values, so rendering the template with it gives back the original text exactly.
 Literal ``{`` is emitted as ``{{ "{" }}`` (so no ``{{``/``{%``/``{#`` can form from
 the text) and ``\\r`` as ``{{ "\\r" }}`` (Jinja would normalise it to ``\\n``).
@@ -97,12 +98,16 @@ def _entities(text: str) -> list[Span]:
     taken = bytearray(len(text))
 
     def add(start: int, end: int, kind: str) -> None:
-        if end > start and not any(taken[start:end]):
+        if (end > start or kind == "placeholder") and not any(taken[start:end]):
             spans.append(Span(start, end, kind))
             taken[start:end] = b"\x01" * (end - start)
 
     for m in TITLE_RE.finditer(text):
         add(m.start(1), m.end(1), "title")
+    from generator.checks.placeholder import placeholder_spans
+
+    for start, end in placeholder_spans(text):  # X同志, 某县, （）: each one its own variable
+        add(start, end, "placeholder")
     for m in DATE_RE.finditer(text):
         add(m.start(), m.end(), "date")
     for m in NUMBER_RE.finditer(text):
@@ -145,6 +150,11 @@ def _canonical_date(value: str) -> dt.date | None:
         return None
 
 
+def _key(span: Span, value: str) -> tuple[str, str]:
+    """The same name always gets the same variable; each placeholder (X, 某, （）) its own."""
+    return (span.kind, f"@{span.start}") if span.kind == "placeholder" else (span.kind, value)
+
+
 def templatize_text(text: str) -> tuple[str, dict[str, Any]]:
     """(Jinja source, values): the same value always gets the same variable."""
     spans = _entities(text)
@@ -172,7 +182,7 @@ def templatize_text(text: str) -> tuple[str, dict[str, Any]]:
         elif s.kind == "date" and "meeting.date" not in names.values() and _canonical_date(value):
             values.setdefault("meeting", {})["date"] = _canonical_date(value)
             names[("date", value)] = "meeting.date"
-        key = (s.kind, value)
+        key = _key(s, value)
         if key not in names:
             counters[s.kind] += 1
             var = f"{s.kind}_{counters[s.kind]}"
@@ -185,7 +195,7 @@ def templatize_text(text: str) -> tuple[str, dict[str, Any]]:
     pos = 0
     for s in spans:
         out.append(_literal(text[pos:s.start]))
-        ref = names[(s.kind, text[s.start:s.end])]
+        ref = names[_key(s, text[s.start:s.end])]
         if ref == "meeting.date":
             out.append("{{ meeting.date.year }}年{{ meeting.date.month }}月{{ meeting.date.day }}日")
         else:

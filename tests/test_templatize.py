@@ -88,3 +88,40 @@ def test_cli_writes_template_and_brief(tmp_path):
 
     result = CliRunner().invoke(app, ["templatize", str(tmp_path / "missing.txt")])
     assert result.exit_code == 2 and "找不到文件" in result.output
+
+
+PLACEHOLDERS = (
+    "同志们：\n刚才，X同志通报了情况，X省、X部门、X区（县）要抓好落实，某县要负责。\n"
+    "请于（）前报送，建设新X。\n"
+)
+
+
+def test_placeholders_become_one_variable_each_and_fill_with_real_names(tmp_path):
+    source, values = templatize_text(PLACEHOLDERS)
+    assert values["vars"] == {f"placeholder_{i}": v for i, v in
+                              enumerate(["X", "X", "X", "X", "某", "", "X"], 1)}
+    assert "X" not in source and "某" not in source and "（{{ vars.placeholder_6 }}）" in source
+    assert render_template_text(source, values) == PLACEHOLDERS
+    real = ["陈立", "广东", "住建", "福海", "靖安", "5月10日", "城区"]
+    values["vars"] = {f"placeholder_{i}": v for i, v in enumerate(real, 1)}
+    assert render_template_text(source, values) == (
+        "同志们：\n刚才，陈立同志通报了情况，广东省、住建部门、福海区（县）要抓好落实，靖安县要负责。\n"
+        "请于（5月10日）前报送，建设新城区。\n"
+    )
+
+
+def test_filled_draft_carries_real_names_through_the_cli(tmp_path):
+    speech = tmp_path / "old.txt"
+    speech.write_text(PLACEHOLDERS, encoding="utf-8")
+    tpl = tmp_path / "speech.md.j2"
+    assert CliRunner().invoke(app, ["templatize", str(speech), "-o", str(tpl)]).exit_code == 0
+    brief = tmp_path / "speech.brief.yaml"
+    values = yaml.safe_load(brief.read_text(encoding="utf-8"))
+    values["vars"]["placeholder_1"] = "陈立"
+    values["vars"]["placeholder_5"] = "靖安"
+    brief.write_text(yaml.safe_dump(values, allow_unicode=True), encoding="utf-8")
+    out = tmp_path / "new.md"
+    result = CliRunner().invoke(app, ["fill", str(tpl), str(brief), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert "陈立同志" in text and "靖安县" in text and "X同志" not in text

@@ -49,20 +49,44 @@ EXTRA: list[tuple[re.Pattern[str], str]] = [
 MD_BOLD = re.compile(r"\*\*(?=\S)[^*\n]*?[^*\s]\*\*")
 
 
-def check_placeholders(text: str) -> list[Finding]:
-    """Every leftover placeholder, one finding per occurrence."""
+# Marks that stand for a missing fact and can become a template variable (not template syntax).
+FILLABLE = {"“XX”占位符未替换", "“X”占位符未替换", "“×××”类占位符未替换", "“某某”占位符未替换",
+            "“？？”占位符未替换", "“X”占位符（代替人名、地名或单位）未替换",
+            "“某”占位符（代替人名、地名或单位）未替换", "空括号或空引号，内容未填",
+            "【】填写提示未替换", "【】批注或提示未删除"}
+EMPTY_PAIR = "空括号或空引号，内容未填"
+
+
+def _matches(text: str) -> list[tuple[re.Match[str], str]]:
+    """Every placeholder match (earlier patterns win overlaps), in text order."""
     masked = MD_BOLD.sub(lambda m: "  " + m.group(0)[2:-2] + "  ", text)  # Markdown bold is fine
-    findings: list[Finding] = []
-    taken: list[tuple[int, int]] = []
+    found: list[tuple[re.Match[str], str]] = []
     for pattern, what in PATTERNS + EXTRA:
         for m in pattern.finditer(masked):
-            if any(a < m.end() and m.start() < b for a, b in taken):
+            if any(m.start() < o.end() and o.start() < m.end() for o, _ in found):
                 continue
-            taken.append((m.start(), m.end()))
-            findings.append(Finding(
-                "", line_at(text, m.start()), "placeholder", ERROR,
-                clip(text, m.start(), m.end()),
-                f"{what}：“{m.group(0)}”，请填入实际内容或删除",
-            ))
+            found.append((m, what))
+    found.sort(key=lambda mw: mw[0].start())
+    return found
+
+
+def placeholder_spans(text: str) -> list[tuple[int, int]]:
+    """Where a fact is missing, for ``templatize``: the mark itself, or the inside of （）/“”."""
+    spans = []
+    for m, what in _matches(text):
+        if what == EMPTY_PAIR:
+            spans.append((m.start() + 1, m.end() - 1))
+        elif what in FILLABLE:
+            spans.append((m.start(), m.end()))
+    return spans
+
+
+def check_placeholders(text: str) -> list[Finding]:
+    """Every leftover placeholder, one finding per occurrence, with its line."""
+    findings = [
+        Finding("", line_at(text, m.start()), "placeholder", ERROR, clip(text, m.start(), m.end()),
+                f"{what}：“{m.group(0)}”，请填入实际内容或删除")
+        for m, what in _matches(text)
+    ]
     findings.sort(key=lambda f: f.line)
     return findings
