@@ -207,3 +207,33 @@ def test_committed_skeleton_is_fresh(monkeypatch):
     committed = (SPEECHES / "skeleton.yaml").read_text(encoding="utf-8")
     fresh = report_yaml(mine([Path("speeches")]))
     assert committed == fresh, "speeches/skeleton.yaml is stale: run `speechgen mine speeches -o speeches/skeleton.yaml`"
+
+
+NEW_SPEECHES = {  # speeches ingested from sites the corpus never saw (tests/data/pages)
+    "a_nav_vip": ["opening", "situation", "measures", "leadership", "closing"],
+    "b_breadcrumb_pager": ["opening", "achievements", "problems", "measures", "leadership", "closing"],
+    "c_trial_wall": ["opening", "situation", "measures", "leadership", "closing"],
+    "d_related_footer": ["opening", "situation", "measures", "leadership", "closing"],
+    "e_host_glued": ["opening", "attendees", "agenda"],
+    "f_talk_repeated": ["opening", "achievements", "problems", "measures"],
+    "g_mobile_summary": ["opening", "achievements", "problems", "measures", "leadership", "closing"],
+}
+
+
+def test_mine_gives_a_skeleton_for_each_newly_ingested_speech(tmp_path):
+    import shutil
+
+    from generator.corpus import ingest_paths
+
+    for path in SPEECHES.glob("0*.md"):
+        shutil.copy(path, tmp_path / path.name)
+    pages = Path(__file__).parent / "data" / "pages"
+    written = ingest_paths([pages / f"{name}.txt" for name in NEW_SPEECHES], tmp_path)
+    report = mine([tmp_path])
+    records = {Path(r.path).name: r for r in report.speeches}
+    for name, roles in NEW_SPEECHES.items():
+        [path] = [p for p in written if p.name.startswith(f"{name}-01-")]
+        record = records[path.name]
+        assert record.roles() == roles, name
+        assert report.skeletons[record.kind], f"{name}: no skeleton for {record.kind}"
+    assert len(report.speeches) == len(list(SPEECHES.glob("0*.md"))) + len(NEW_SPEECHES)
