@@ -11,6 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from generator.corpus import ingest_paths
 from generator.speechfile import read_speech
@@ -186,3 +188,77 @@ def test_a_speech_filed_as_other_is_reported_by_name(tmp_path):
     notes: list[str] = []
     ingest_paths([PAGES / "a_nav_vip.txt"], tmp_path / "quiet", notes)
     assert notes == []  # a recognised speech is not reported
+
+
+# --- the rules themselves ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("raw", "title"), [
+    ("在全市环境卫生整治工作会议上的讲话_第1页", "在全市环境卫生整治工作会议上的讲话"),
+    ("在全市环境卫生整治工作会议上的讲话VIP专享", "在全市环境卫生整治工作会议上的讲话"),
+    ("环境保护污染减排工作会议发言范文", "环境保护污染减排工作会议发言"),
+    ("在全区创文工作推进会上的讲话（精选3篇）", "在全区创文工作推进会上的讲话"),
+    ("在全区创文工作推进会上的讲话（精选3篇）_第2页", "在全区创文工作推进会上的讲话"),
+    ("【VIP专享】县长在全县创城誓师大会上的讲话范文", "县长在全县创城誓师大会上的讲话"),
+    ("在全县督察整改推进会上的主持词 - 办公资料站", "在全县督察整改推进会上的主持词"),
+    ("首页 > 发言稿 > 在全市座谈会上的交流发言", "在全市座谈会上的交流发言"),
+    ("在城市创新治理推进会上的讲话稿(共五则范文)", "在城市创新治理推进会上的讲话稿"),
+])
+def test_site_suffixes_come_off_titles(raw, title):
+    from generator.webpage import names_speech, tidy_title
+
+    assert tidy_title(raw) == title
+    assert names_speech(tidy_title(raw))
+
+
+def test_no_line_of_a_real_speech_is_taken_for_chrome():
+    """Every body line of the corpus, the golden drafts and the check fixtures survives the rules."""
+    from generator.webpage import is_chrome
+
+    root = Path(__file__).resolve().parents[1]
+    files = [*root.glob("speeches/0*.md"), *root.glob("tests/golden/*.md"), *root.glob("tests/data/check/*.md"),
+             *PAGES.glob("*.expected.md")]
+    lines = [ln for f in files for ln in read_speech(f).body.split("\n") if ln.strip()]
+    assert len(lines) > 500
+    assert [ln for ln in lines if is_chrome(ln.strip())] == []
+
+
+def test_a_broken_rule_file_names_the_key():
+    import yaml
+
+    from generator.errors import CorpusError
+    from generator.webpage import RULES_FILE, parse_rules
+
+    source = Path(__file__).resolve().parents[1] / "generator" / "data" / RULES_FILE
+    good = yaml.safe_load(source.read_text(encoding="utf-8"))
+    parse_rules(good, RULES_FILE)  # the shipped file is valid
+
+    def broken(edit):
+        data = yaml.safe_load(source.read_text(encoding="utf-8"))
+        edit(data)
+        with pytest.raises(CorpusError) as info:
+            parse_rules(data, RULES_FILE)
+        return info.value.message
+
+    assert "chrome.patterns[2]" in broken(lambda d: d["chrome"]["patterns"].insert(1, "(未闭合"))
+    assert "chrome.words" in broken(lambda d: d["chrome"].update(words=[]))
+    assert "kinds[1].kind" in broken(lambda d: d["kinds"][0].update(kind="表彰会"))
+    assert "topics" in broken(lambda d: d["topics"].pop("社区治理"))
+    assert "salutation" in broken(lambda d: d.update(salutation=None))
+    assert RULES_FILE in broken(lambda d: d.pop("title"))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from([
+    "首页 | 登录", "同志们：", "在全区推进会上的讲话_第1页", "今天召开推进会，部署工作。", "相关文章",
+    "第1页 共3页", "免责声明：仅供参考。", "一、提高认识", "VIP专享", "", "各位领导、同志们：今天开会。",
+    "篇一：在全区推进会上的讲话", "谢谢大家！", "发布时间：2024-01-01",
+]), max_size=25))
+def test_any_page_of_chrome_and_speech_lines_cleans_without_error(lines):
+    from generator.corpus import clean_source
+
+    text = "\n".join(lines)
+    first = clean_source(text, "x.txt")
+    assert [(s.title, s.body) for s in first] == [(s.title, s.body) for s in clean_source(text, "x.txt")]
+    for speech in first:
+        assert "VIP专享" not in speech.body and "首页 | 登录" not in speech.body
