@@ -68,8 +68,8 @@ CORE_SHARE = 0.4  # a role is part of a kind's skeleton when this share of its s
 TOP_KEYWORDS = 5
 KIND_RULES = (  # first match wins; used only when a file has no ``kind`` in its front matter
     (r"主持", "主持词"),
-    (r"推进会|推进会议|点评会", "推进会"),
-    (r"动员|部署", "动员部署会"),
+    (r"推进会|推进会议|点评会|调度会|现场会|观摩会|讲评会", "推进会"),
+    (r"动员|部署|誓师|启动会|启动大会|启动仪式", "动员部署会"),
     (r"座谈|发言|交流", "座谈发言"),
     (r"工作会|会议", "工作会议"),
 )

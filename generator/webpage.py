@@ -172,6 +172,8 @@ def tidy_title(line: str) -> str:
         for p in r.suffixes:
             title = p.sub("", title)
         title = title.strip(" ：:—-_|｜·")
+        if title.startswith("《") and title.endswith("》"):
+            title = title[1:-1]
         changed = title != before
     return title
 

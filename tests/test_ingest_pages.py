@@ -26,6 +26,7 @@ NAMES = [
     "e_host_glued",
     "f_talk_repeated",
     "g_mobile_summary",
+    "h_subtitle_speaker",
 ]
 SALUTATIONS = ("同志们：", "尊敬的各位领导、同志们：")
 
@@ -41,7 +42,8 @@ def test_page_ingests_to_the_speech_alone(name, tmp_path):
     got, want = read_speech(out), read_speech(PAGES / f"{name}.expected.md")
     assert got.meta == want.meta  # title, kind, topic, level, source
     assert got.body == want.body  # no chrome line, nothing of the speech lost
-    assert got.body.split("\n")[0] in SALUTATIONS  # the salutation stands on its own line
+    opening = next(ln for ln in got.body.split("\n") if ln.startswith(("同志们", "尊敬的")))
+    assert opening in SALUTATIONS  # the salutation stands on its own line
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -203,6 +205,8 @@ def test_a_speech_filed_as_other_is_reported_by_name(tmp_path):
     ("在全县督察整改推进会上的主持词 - 办公资料站", "在全县督察整改推进会上的主持词"),
     ("首页 > 发言稿 > 在全市座谈会上的交流发言", "在全市座谈会上的交流发言"),
     ("在城市创新治理推进会上的讲话稿(共五则范文)", "在城市创新治理推进会上的讲话稿"),
+    ("《在全市城管工作会议上的讲话》（word版可编辑）", "在全市城管工作会议上的讲话"),
+    ("——在全县创城推进会上的讲话", "在全县创城推进会上的讲话"),
 ])
 def test_site_suffixes_come_off_titles(raw, title):
     from generator.webpage import names_speech, tidy_title

@@ -217,6 +217,7 @@ NEW_SPEECHES = {  # speeches ingested from sites the corpus never saw (tests/dat
     "e_host_glued": ["opening", "attendees", "agenda"],
     "f_talk_repeated": ["opening", "achievements", "problems", "measures"],
     "g_mobile_summary": ["opening", "achievements", "problems", "measures", "leadership", "closing"],
+    "h_subtitle_speaker": ["opening", "problems", "measures", "leadership", "closing"],
 }
 
 
