@@ -6,13 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from generator.classify import detect_kind, detect_level, detect_topic
 from generator.corpus import (
     clean_body,
     clean_line,
     clean_source,
-    detect_kind,
-    detect_level,
-    detect_topic,
     ingest_paths,
     join_broken_lines,
     normalize_punctuation,
