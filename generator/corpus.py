@@ -22,6 +22,7 @@ from generator.errors import CorpusError
 from generator.speechfile import format_speech
 from generator.webpage import (
     read_page,
+    rules,
     split_salutation,
     strip_inline,
     tidy_title,
@@ -330,7 +331,8 @@ def _single(lines: list[str], hint: str, fallback: str) -> tuple[str, list[str]]
     lines = [line for line in lines if line]
     if hint:
         title = hint
-    elif lines and len(lines[0]) <= 60 and not re.search(r"[。！？]", lines[0]):
+    elif lines and len(lines[0]) <= 60 and not re.search(r"[。！？]", lines[0]) \
+            and not rules().salutation.match(lines[0]):  # 各位代表： opens the speech, it is no title
         title = lines[0]
     else:
         title = fallback

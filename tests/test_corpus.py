@@ -181,6 +181,12 @@ def test_multi_speech_pages_are_split_with_their_real_titles():
     assert speeches[2].body.split("\n")[:2] == ["紧盯目标", "奋发有为"]
 
 
+def test_a_salutation_is_never_the_title():
+    [speech] = clean_source("首页\n各位代表：\n现在开会。今天召开全区城市管理工作会议。\n散会。", "205_x.txt")
+    assert speech.title == "205_x"
+    assert speech.body == "各位代表：\n现在开会。今天召开全区城市管理工作会议。\n散会。"
+
+
 def test_single_speech_title_glued_to_the_body_is_taken_off():
     text = "本文标题:在全区推进会上的讲话稿\n在全区推进会上的讲话稿同志们:今天开会。"
     [speech] = clean_source(text, "001_x.txt")
