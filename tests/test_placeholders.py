@@ -69,3 +69,19 @@ def test_every_placeholder_in_the_corpus_is_a_true_one():
         marks += [m for _, m in _found(path.read_text(encoding="utf-8"))]
     assert marks and set("".join(marks)) <= set("Xx×*")
     assert len(marks) == 97
+
+
+def test_check_reports_file_lines_through_the_cli(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from generator.cli import app
+
+    draft = tmp_path / "稿.md"
+    draft.write_text("---\ntitle: 测试\n---\n同志们：\n刚才，X同志通报了情况。\n请于（）前报送，某县牵头。\n",
+                     encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", str(draft), "--json", "--corpus", str(REPO / "speeches")])
+    assert result.exit_code == 1
+    findings = json.loads(result.stdout)["findings"]
+    assert [(f["line"], f["category"]) for f in findings] == [(5, "placeholder"), (6, "placeholder"), (6, "placeholder")]
