@@ -31,6 +31,7 @@ HEADING = re.compile(
 DATE_ONLY = re.compile(r"^[（(]?\d{4}年\d{1,2}月\d{1,2}日[）)]?$")
 SPEECH_AT = re.compile(r"在.{2,50}?上的")
 CRUMB = re.compile(r"\s*[>＞»›]\s*")
+PAGED = re.compile(r"[_＿]\s*第\s*\d+\s*页$")  # a page's own title with its pager suffix
 TITLE_HINTS = [
     re.compile(r"^本文标题\s*[:：]\s*(.+)$"),
     re.compile(r"^(?:当前位置|您的位置|您现在的位置|所在位置)\s*[:：].*[>＞»›]\s*([^>＞»›]+)$"),
@@ -300,7 +301,7 @@ def read_page(lines: list[str], single: bool = True, hint: str = "",
                     kept = kept[found:]
                     start -= found
         if title:  # the title again further down (running headers, pager pages) is chrome too
-            kept = [kept[0]] + [ln for ln in kept[1:] if tidy_title(ln) != title or not ln]
+            kept = [kept[0]] + [ln for ln in kept[1:] if not ln or (tidy_title(ln) != title and not PAGED.search(ln))]
         kept = _cut_tail(kept, start or 0)
     else:
         kept = _cut_tail(kept, 0)

@@ -215,6 +215,15 @@ def test_site_suffixes_come_off_titles(raw, title):
     assert names_speech(tidy_title(raw))
 
 
+def test_a_pager_title_that_differs_from_the_title_is_dropped_too():
+    from generator.corpus import clean_source
+
+    page = ("在全市创文推进会上的讲话\n同志们：\n今天召开全市创文推进会，部署下一阶段工作，\n"
+            "在全市创文推进会上的讲话稿_第2页\n希望大家抓好落实。\n")
+    [speech] = clean_source(page, "x.txt")
+    assert speech.body == "同志们：\n今天召开全市创文推进会，部署下一阶段工作，希望大家抓好落实。"
+
+
 def test_no_line_of_a_real_speech_is_taken_for_chrome():
     """Every body line of the corpus, the golden drafts and the check fixtures survives the rules."""
     from generator.webpage import is_chrome
