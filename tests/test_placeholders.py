@@ -46,6 +46,7 @@ def test_every_placeholder_form_is_flagged_with_its_line():
 
 @pytest.mark.parametrize("text", [
     "某些方面、某种程度、某一方面、某个方面存在不足，某区域、某市场出现波动。",
+    "某市民、某村民反映问题，某省份的做法值得借鉴。",
     "建立“维护稳定3+X工作机制”，推广X光机检查，Excel表格，3×4米，5×24小时服务。",
     "推进“1+X”证书制度试点，B超、CT等设备。",
     "新区、新城区建设，X-ray 除外。",
