@@ -275,3 +275,38 @@ def test_any_page_of_chrome_and_speech_lines_cleans_without_error(lines):
     assert [(s.title, s.body) for s in first] == [(s.title, s.body) for s in clean_source(text, "x.txt")]
     for speech in first:
         assert "VIP专享" not in speech.body and "首页 | 登录" not in speech.body
+
+
+def _numbered_docx(path: Path, items: list[tuple[int | None, str]]) -> None:
+    """A .docx whose headings use Word's automatic 一、/（一） numbering (level, text)."""
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    doc = docx.Document()
+    numbering = doc.part.numbering_part.element
+    numbering.insert(0, parse_xml(
+        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="90">'
+        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl>'
+        '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%2）"/></w:lvl>'
+        '</w:abstractNum>'))
+    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+    for level, text in items:
+        p = doc.add_paragraph(text)
+        if level is not None:
+            p._p.get_or_add_pPr().append(parse_xml(
+                f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>'))
+    doc.save(str(path))
+
+
+def test_word_automatic_numbering_is_written_out(tmp_path):
+    from generator.docxtext import chinese_number, docx_text, format_number
+
+    path = tmp_path / "n.docx"
+    _numbered_docx(path, [(None, "同志们："), (0, "统一思想"), (1, "提高站位"), (1, "压实责任"),
+                          (0, "突出重点"), (1, "抓好整治"), (None, "谢谢大家！")])
+    assert docx_text(path.read_bytes(), "n.docx").split("\n") == [
+        "同志们：", "一、统一思想", "（一）提高站位", "（二）压实责任", "二、突出重点", "（一）抓好整治", "谢谢大家！"]
+    assert [chinese_number(n) for n in (1, 10, 11, 20, 35)] == ["一", "十", "十一", "二十", "三十五"]
+    assert format_number(3, "decimalEnclosedCircle") == "③" and format_number(4, "upperRoman") == "IV"
+    assert format_number(2, "bullet") == ""
