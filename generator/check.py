@@ -4,8 +4,14 @@ Categories and severities (a finding's severity is fixed per category except whe
 
 =============  ========  ==========================================================
 placeholder    error     XX, ×××, 某某, ？？, ＊＊, {{ }}, 【单位】, （待补充）
-wrong_place    error     other places' names; 我市/全市上下 in a 县 speech (a bare
-                         higher 全市 that may mean the parent is a warning)
+wrong_place    error     other places' names (立后区 in a 福海区 speech)
+level_words    error     我市/全市上下 in a 县 speech (a bare higher 全市 that may mean the
+                         parent is a warning), 村 words in a 街道/社区 speech, a unit
+                         directing its superior
+repetition     warning   a stock image twice, two clauses on one idea (error if identical)
+voice          error     orders (各…要, 此项工作由…牵头, 务必) in a 座谈发言; 必须/要切实 warn
+coverage       error     with --brief: a brief item that is not in the draft
+structure      error     主持词 without the recap, 座谈发言 without its closing
 stale_time     error     今年 vs year, periods not over yet, past deadlines, 截至 dates
 copied         error     a run of ≥ 30 characters shared with a corpus speech
 twins          error     another draft of this run with 5-shingle Jaccard > 0.5
@@ -13,7 +19,9 @@ form           warning   half-width punctuation, doubled marks, unbalanced pairs
                          heading numbers that skip/repeat or mix styles
 =============  ========  ==========================================================
 
-The exit code is 1 when any error-level finding exists, else 0.
+A severity that rests on a guess (the kind read from the title, the level read from
+the speech's own words) is lowered to warning. The exit code is 1 when any error-level
+finding exists, else 0.
 """
 
 from __future__ import annotations
@@ -25,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.checks.dates import check_stale_time
+from generator.checks.drafting import check_drafting
 from generator.checks.form import check_form
 from generator.checks.model import (
     CATEGORY_NAMES,
@@ -52,11 +61,12 @@ TWIN_THRESHOLD = 0.5
 TWINS_PER_FILE = 5
 
 
-def check_text(text: str, *, brief: Any = None) -> list[Finding]:
-    """All single-text categories (placeholder, wrong_place, stale_time, form) on one text."""
+def check_text(text: str, *, brief: Any = None, meta: dict[str, Any] | None = None) -> list[Finding]:
+    """All single-text categories on one text; meta is the file's front matter, if any."""
     facts = facts_from_brief(brief)
     findings = (check_placeholders(text) + check_wrong_place(text, facts)
-                + check_stale_time(text, facts) + check_form(text))
+                + check_stale_time(text, facts) + check_form(text)
+                + check_drafting(text, facts, meta))
     findings.sort(key=lambda f: (f.line, f.severity != ERROR))
     return findings
 
@@ -119,7 +129,7 @@ def _check_one(path: Path) -> tuple[FileReport, str, int]:
     facts, index, minimum = _shared["facts"], _shared["index"], _shared["minimum"]
     draft = read_draft(path)
     name = str(draft.path)
-    found = check_text(draft.body, brief=facts)
+    found = check_text(draft.body, brief=facts, meta=draft.meta)
     if index is not None and len(index):
         match = index.longest(draft.body, minimum=minimum)
         if match:

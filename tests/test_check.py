@@ -78,17 +78,17 @@ def test_placeholders():
 def test_level_words_against_brief():
     county = {"locality": {"name": "靖安县", "level": "县", "parent": "滨海市"}}
     found = check_text("我市要抓好落实，全市上下团结一心。在全市考核中位列第二。", brief=county)
-    places = [f for f in found if f.category == "wrong_place"]
+    places = [f for f in found if f.category == "level_words"]
     assert [f.severity for f in places] == [ERROR, ERROR]
     street = {"locality": {"name": "城关街道", "level": "街道", "parent": "福海区"}}
     found = check_text("全区上下要行动起来，在全区排名靠前，全街道要加油。", brief=street)
-    assert [f.category for f in found] == ["wrong_place"]
+    assert [f.category for f in found] == ["level_words"]
     assert "全区上下" in found[0].advice
 
 
 def test_level_words_without_brief_follow_the_dominant_level():
     text = "全区上下齐心协力。我区各部门要落实。全区干部要担当。我县要加强领导。资本市场稳定，全区域覆盖。"
-    found = [f for f in check_text(text) if f.category == "wrong_place"]
+    found = [f for f in check_text(text) if f.category == "level_words"]
     assert len(found) == 1 and "我县" in found[0].advice
 
 

@@ -16,6 +16,11 @@ CATEGORY_NAMES = {
     "form": "格式",
     "copied": "照抄语料",
     "twins": "雷同稿",
+    "level_words": "层级用语",
+    "repetition": "内部重复",
+    "voice": "语气",
+    "coverage": "简报遗漏",
+    "structure": "结构",
 }
 
 
@@ -42,6 +47,8 @@ class Facts:
     level: str = ""
     parent: str = ""
     date: dt.date | None = None
+    kind: str = ""
+    brief: Any = None  # the full generator.brief.Brief when there is one (简报遗漏 needs it)
 
 
 def _get(obj: Any, key: str) -> Any:
@@ -66,6 +73,7 @@ def facts_from_brief(brief: Any) -> Facts:
         return Facts()
     if isinstance(brief, Facts):
         return brief
+    full = _full_brief(brief)
     loc = _pick(brief, "locality", "地区")
     meeting = _pick(brief, "meeting", "会议")
     date = _pick(meeting, "date", "日期")
@@ -83,7 +91,25 @@ def facts_from_brief(brief: Any) -> Facts:
         level=str(_pick(loc, "level", "层级") or ""),
         parent=str(_pick(loc, "parent", "上级") or ""),
         date=date,
+        kind=str(_pick(brief, "kind", "类型") or ""),
+        brief=full,
     )
+
+
+def _full_brief(brief: Any) -> Any:
+    """A Brief as is; a dict validated into one when it is a complete brief, else None."""
+    from generator.brief import Brief, brief_from_located
+    from generator.errors import SpeechgenError
+    from generator.yamlload import Located
+
+    if isinstance(brief, Brief):
+        return brief
+    if not isinstance(brief, dict):
+        return None
+    try:
+        return brief_from_located(Located(brief, "<简报>"))
+    except (SpeechgenError, TypeError, ValueError):
+        return None  # a partial brief (locality and date only) still serves the other checks
 
 
 def clip(text: str, start: int, end: int, pad: int = 8) -> str:

@@ -1,4 +1,8 @@
-"""Place names and level words that do not fit the speech's locality (copy-paste leftovers)."""
+"""Place names that do not fit the speech's locality (copy-paste leftovers).
+
+The level words it knows (我区, 全市…) are reported by :mod:`generator.checks.levelwords`;
+here they only keep 书我县 from being read as a place name.
+"""
 
 from __future__ import annotations
 
@@ -8,18 +12,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from generator import gazetteer as gz
-from generator.checks.model import ERROR, WARNING, Facts, Finding, clip, line_at
+from generator.checks.model import ERROR, Facts, Finding, clip, line_at
 
 LEVEL_WORD = r"(?:自治区|街道|社区|省|市|州|盟|区|县|旗|镇|乡|村)"
-# 我区/本县/全市…, but not 资本市场, 根本区别, 全区域, 乡村 and the like.
+# 我区/本县/全市…, but not 资本市场, 根本区别, 全区域, 乡村 and the like. The look-behinds
+# belong to their own prefix: 本 inside 资本/书本, 全 inside 健全/完全/安全; 我 is always 我.
 SELF_RE = re.compile(
-    # 健全社区…, 完全市场化, 安全区域: 全 that belongs to the word before it
-    r"(?<!资|成|根|基|日|样|版|账|标|文|剧|脚|课|书|原|范|读|蓝|自|健|完|安|齐|保|周|顾|两|十|俱|求|万)"
-    r"(?P<pre>[我本全])(?P<lv>" + LEVEL_WORD + r")"
+    r"(?P<pre>我|(?<![资成根基日样版账标文剧脚课书原范读蓝])本|(?<![自健完安齐保周顾两十俱求万])全)"
+    r"(?P<lv>" + LEVEL_WORD + r")"
     r"(?!域|场|块|份|别|级|长|部|属|民族|外|内)"
 )
-WHOLE_RE = re.compile(r"上下|人民|各级|广大|干部群众|党员干部|各族")
-ORGAN_RE = re.compile(r"(?<![全我本各该])(?P<lv>街道|市|区|县|州|旗|镇|乡)(?:委|政府|人大|政协)(?!员)")
 GENERIC_SHORT = {
     "城", "市", "郊", "山", "园", "景", "辖", "片", "小", "老", "城乡", "中心城",
     "主城", "老城", "建成", "开发", "示范", "高新", "自贸", "保护", "功能", "风景", "商业",
@@ -126,6 +128,8 @@ def find_places(text: str) -> list[Place]:
     covered = bytearray(len(text) + 1)
     for s, n in found.items():
         covered[s:s + len(n)] = b"\x01" * len(n)
+    for m in SELF_RE.finditer(text):  # 我县, 全市: level words, never part of a name (书我县)
+        covered[m.start():m.end()] = b"\x01" * (m.end() - m.start())
     for m in CAND_RE.finditer(text):
         start, end, suffix = m.start() - 2, m.end(), m.group(0)
         short = text[start:m.start()]
@@ -153,48 +157,6 @@ def dominant_level(text: str) -> str:
         if word in words and level in ("市", "区", "县", "街道", "乡镇", "社区", "省", "村"):
             return level
     return word
-
-
-def check_level_words(text: str, facts: Facts) -> list[Finding]:
-    """我市/全市上下 in a 县 speech, 全区上下 in a 街道 speech, 县委 in a 区 speech…"""
-    level = facts.level or dominant_level(text)
-    if not level:
-        return []
-    mine = own_words(level)
-    rank = max((gz.LEVEL_RANK.get(w, 0) for w in mine), default=0)
-    parent_level = gz.level_of(facts.parent) if facts.parent else ""
-    parent_rank = gz.rank_of(facts.parent) if facts.parent else 0
-    who = facts.name or f"本{mine[0] if mine else level}"
-    findings: list[Finding] = []
-    for m in SELF_RE.finditer(text):
-        word, pre = m.group("lv"), m.group("pre")
-        if word in mine:
-            continue
-        x_rank = gz.LEVEL_RANK.get(word, 0)
-        whole = bool(WHOLE_RE.match(text, m.end()))
-        severity = ERROR
-        if pre == "全" and not whole and x_rank > rank:
-            if parent_level and (word == parent_level or x_rank > parent_rank):
-                continue
-            if not facts.parent and x_rank > rank:
-                severity = WARNING
-            if not facts.level:
-                continue  # without a brief, a higher 全X usually means the level above
-        span = m.group(0) + (text[m.end():m.end() + 2] if whole else "")
-        findings.append(Finding(
-            "", line_at(text, m.start()), "wrong_place", severity, clip(text, m.start(), m.end()),
-            f"“{span}”与讲话层级（{level}）不符，应为“{pre}{mine[0] if mine else level}”"
-            + ("；如指上级请核实" if severity == WARNING else "") + f"（{who}）",
-        ))
-    for m in ORGAN_RE.finditer(text):
-        word = m.group("lv")
-        if word in mine or gz.LEVEL_RANK.get(word, 0) != rank:
-            continue
-        findings.append(Finding(
-            "", line_at(text, m.start()), "wrong_place", ERROR, clip(text, m.start(), m.end()),
-            f"“{m.group(0)}”与讲话层级（{level}）不符，应为“{mine[0]}{m.group(0)[len(word):]}”",
-        ))
-    return findings
 
 
 def _allowed(name: str, facts: Facts, own_rank: int) -> bool:
@@ -255,6 +217,7 @@ def check_places(text: str, facts: Facts) -> list[Finding]:
 
 
 def check_wrong_place(text: str, facts: Facts) -> list[Finding]:
-    findings = check_level_words(text, facts) + check_places(text, facts)
+    """Other places' names; the speech's own level words are 层级用语 (checks.levelwords)."""
+    findings = check_places(text, facts)
     findings.sort(key=lambda f: f.line)
     return findings

@@ -1,0 +1,244 @@
+"""内部重复: one idea said twice in one draft (kinds.md rule 4).
+
+Three findings, all from one pass over the draft's clauses (see :mod:`generator.checks.units`):
+- a stock image (试金石、绣花功夫、“最后一公里”…) used a second time;
+- two clauses in different sections on the same subject (满意度 and 考核 together, or a
+  subject such as 街长制 that belongs in one place only, or a subject plus many shared words);
+- two near-identical clauses anywhere (character-bigram overlap).
+Word lists live in generator/data/repetition.yaml, validated when first used.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from generator.checks.model import ERROR, WARNING, Finding
+from generator.checks.units import Clause, Reading
+from generator.errors import TemplateError
+from generator.wording import GENERIC_BIGRAMS
+
+CATEGORY = "repetition"
+DATA_FILE = "repetition.yaml"
+SUBJECT_OVERLAP = 0.3  # Dice of content bigrams for two clauses sharing one subject
+NEAR_DUPLICATE = 0.6  # Dice of content bigrams for two clauses on any subject
+MIN_BIGRAMS = 6  # shorter clauses (headings like 一是加强领导) are too short to compare
+PER_DRAFT = 12  # enough to show the pattern; the rest would bury other categories
+QUOTES = "“”‘’\"'「」"
+# Genre lines that repeat by design: the host lists the agenda, then calls each item;
+# the recap names the speech just called.
+# Salutations open and close a speech; the byline is not speech.
+EXEMPT_RE = re.compile(r"议程|刚才|出席|参加.{0,4}会议的|大家欢迎|请.{0,20}(?:讲话|发言|通报)"
+                       r"|^(?:尊敬的|各位领导|同志们)|（\d{4}年\d{1,2}月\d{1,2}日）")
+PHRASE_RE = re.compile(r"[^，：、]+")
+STOP_BIGRAMS = GENERIC_BIGRAMS | frozenset(
+    "一是 二是 三是 四是 五是 六是 七是 八是 九是 十是 我们 同志 进一 一步 各级 相关 有关 部门 单位 "
+    "工作 问题 要求 加大 力度 确保 切实 积极 主动 及时 不断 更加 认真 实现 形成 做到 作为 重要 "
+    "群众 居民 社区 街道 全区 全县 全市 全镇 我区 我县 我市".split()
+)
+CJK = re.compile(r"[\u4e00-\u9fff]+")
+
+
+@dataclass(frozen=True)
+class Subject:
+    name: str
+    words: tuple[str, ...]
+    once: bool = False
+
+
+@dataclass(frozen=True)
+class Rules:
+    images: dict[str, str]  # each written form → the image's name
+    image_re: re.Pattern[str]
+    subjects: tuple[Subject, ...]
+    subject_re: re.Pattern[str]
+    subject_of: dict[str, int]  # word → index into subjects
+
+
+def _word(value: Any, where: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise TemplateError(f"{DATA_FILE} 中 {where} 应当是非空的词，实际是 {value!r}。")
+    value = value.strip()
+    if not re.fullmatch(r"[\u4e00-\u9fff]+", value):
+        raise TemplateError(f"{DATA_FILE} 中 {where}“{value}”只能由汉字组成（引号、空格、标点都不要）。")
+    return value
+
+
+def parse_rules(data: Any) -> Rules:
+    """Validate the word lists; a mistake names the file and the item."""
+    if not isinstance(data, dict) or set(data) != {"stock_images", "subjects"}:
+        raise TemplateError(f"{DATA_FILE} 应当只有两个键：stock_images（套话意象）和 subjects（话题）。")
+    images: dict[str, str] = {}
+    for i, entry in enumerate(data["stock_images"] or []):
+        forms = entry if isinstance(entry, list) else [entry]
+        if not forms:
+            raise TemplateError(f"{DATA_FILE} 中 stock_images 第{i + 1}项是空列表。")
+        words = [_word(f, f"stock_images 第{i + 1}项") for f in forms]
+        for w in words:
+            if w in images:
+                raise TemplateError(f"{DATA_FILE} 中 stock_images 的“{w}”重复出现。")
+            images[w] = words[0]
+    subjects: list[Subject] = []
+    subject_of: dict[str, int] = {}
+    for i, entry in enumerate(data["subjects"] or []):
+        where = f"subjects 第{i + 1}项"
+        if not isinstance(entry, dict) or not {"name", "words"} <= set(entry) \
+                or not set(entry) <= {"name", "words", "once"}:
+            raise TemplateError(f"{DATA_FILE} 中 {where} 应写成 {{name: 话题, words: [说法…], once: true/false}}。")
+        if not isinstance(entry["words"], list) or not entry["words"]:
+            raise TemplateError(f"{DATA_FILE} 中 {where} 的 words 应当是非空列表。")
+        if not isinstance(entry.get("once", False), bool):
+            raise TemplateError(f"{DATA_FILE} 中 {where} 的 once 只能是 true 或 false。")
+        subject = Subject(_word(entry["name"], where),
+                          tuple(_word(w, f"{where} 的 words") for w in entry["words"]),
+                          entry.get("once", False))
+        for w in subject.words:
+            if w in subject_of:
+                raise TemplateError(f"{DATA_FILE} 中话题用词“{w}”重复出现。")
+            subject_of[w] = len(subjects)
+        subjects.append(subject)
+    if not images or not subjects:
+        raise TemplateError(f"{DATA_FILE} 中 stock_images 和 subjects 都不能为空。")
+    quote = f"[{QUOTES}]?"
+    image_re = re.compile("|".join(
+        quote.join(map(re.escape, form)) for form in sorted(images, key=len, reverse=True)))
+    subject_re = re.compile("|".join(map(re.escape, sorted(subject_of, key=len, reverse=True))))
+    return Rules(images, image_re, tuple(subjects), subject_re, subject_of)
+
+
+@cache
+def rules() -> Rules:
+    import yaml
+
+    text = resources.files("generator.data").joinpath(DATA_FILE).read_text(encoding="utf-8")
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise TemplateError(f"{DATA_FILE} 不是有效的 YAML：{exc}") from exc
+    return parse_rules(data)
+
+
+def bigrams(text: str) -> frozenset[str]:
+    grams = set()
+    for run in CJK.findall(text):
+        grams.update(run[i:i + 2] for i in range(len(run) - 1))
+    return frozenset(grams - STOP_BIGRAMS)
+
+
+def dice(a: frozenset[str], b: frozenset[str]) -> float:
+    return 2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
+
+
+def excerpt(clause: Clause, limit: int = 36) -> str:
+    text = clause.text
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def check_repetition(reading: Reading) -> list[Finding]:
+    r = rules()
+    findings = _images(reading, r) + _same_idea(reading, r)
+    findings.sort(key=lambda f: f.line)
+    return findings[:PER_DRAFT]
+
+
+def _images(reading: Reading, r: Rules) -> list[Finding]:
+    first: dict[str, int] = {}
+    findings: list[Finding] = []
+    for m in r.image_re.finditer(reading.text):
+        name = r.images[m.group(0).translate({ord(q): None for q in QUOTES})]
+        if name not in first:
+            first[name] = m.start()
+            continue
+        findings.append(Finding(
+            "", reading.line(m.start()), CATEGORY, WARNING, _around(reading.text, m.start(), m.end()),
+            f"“{name}”前文已经用过（“{_around(reading.text, first[name], first[name] + len(m.group(0)))}”），"
+            "同一意象一篇只用一次，请换个说法或删去",
+        ))
+    return findings
+
+
+def _around(text: str, start: int, end: int, pad: int = 10) -> str:
+    a = max(0, max(text.rfind(ch, 0, start) for ch in "。！？；\n") + 1, start - pad)
+    b = min(len(text), end + pad)
+    return text[a:b].replace("\n", " ").strip("#* ")
+
+
+def _same_idea(reading: Reading, r: Rules) -> list[Finding]:
+    """Pairs of clauses on one idea; each later clause is reported once, against its first twin."""
+    clauses = [c for c in reading.clauses
+               if not EXEMPT_RE.search(c.text) and not (c.para == 0 and reading.title)]
+    grams = [bigrams(c.text) for c in clauses]
+    topics = [frozenset(r.subject_of[w] for w in r.subject_re.findall(c.text)) for c in clauses]
+    pairs = [_phrase_pairs(c.text, r) for c in clauses]
+    by_gram: dict[str, list[int]] = defaultdict(list)
+    by_topic: dict[int, list[int]] = defaultdict(list)
+    findings: list[Finding] = []
+    for j, clause in enumerate(clauses):
+        candidates: set[int] = set()
+        for t in topics[j]:
+            candidates.update(by_topic[t])
+        if len(grams[j]) >= MIN_BIGRAMS:
+            shared: dict[int, int] = defaultdict(int)
+            for g in grams[j]:
+                for i in by_gram[g]:
+                    shared[i] += 1
+            need = NEAR_DUPLICATE * len(grams[j]) / 2
+            candidates.update(i for i, n in shared.items() if n >= need)
+        hit = _first_twin(j, sorted(candidates), clauses, grams, topics, pairs, r)
+        if hit is not None:
+            i, why, severity = hit
+            findings.append(Finding(
+                "", clause.para + 1, CATEGORY, severity, excerpt(clause),
+                f"与前文“{excerpt(clauses[i], 24)}”{why}，一个意思一篇只说一次，请删去或合并",
+            ))
+        for t in topics[j]:
+            by_topic[t].append(j)
+        if len(grams[j]) >= MIN_BIGRAMS:
+            for g in grams[j]:
+                by_gram[g].append(j)
+    return findings
+
+
+def _phrase_pairs(text: str, r: Rules) -> frozenset[frozenset[int]]:
+    """Pairs of subjects named in one phrase (满意度纳入考核): a narrower idea than either."""
+    out: set[frozenset[int]] = set()
+    for phrase in PHRASE_RE.findall(text):
+        found = sorted({r.subject_of[w] for w in r.subject_re.findall(phrase)})
+        out.update(frozenset((x, y)) for k, x in enumerate(found) for y in found[k + 1:])
+    return frozenset(out)
+
+
+def _first_twin(j: int, candidates: list[int], clauses: list[Clause], grams: list[frozenset[str]],
+                topics: list[frozenset[int]], pairs: list[frozenset[frozenset[int]]],
+                r: Rules) -> tuple[int, str, str] | None:
+    for i in candidates:
+        a, b = clauses[i], clauses[j]
+        if a.text.rstrip("。！？；") == b.text.rstrip("。！？；") and len(grams[j]) >= 3:
+            return i, "完全相同", ERROR
+        both = len(grams[i]) >= MIN_BIGRAMS and len(grams[j]) >= MIN_BIGRAMS
+        parallel = a.lead and b.lead  # 一要与…相结合 / 二要与…相结合: parallel points, by design
+        own_heading = a.section == b.section and (a.heading or b.heading)
+        if both and not parallel and not own_heading and dice(grams[i], grams[j]) >= NEAR_DUPLICATE:
+            return i, "几乎相同", WARNING
+        if a.section == b.section:
+            continue  # a heading and its own points elaborate one subject: not repetition
+        common = topics[i] & topics[j]
+        if not common:
+            continue
+        names = "、".join(r.subjects[t].name for t in sorted(common))
+        shared_pairs = pairs[i] & pairs[j]
+        if shared_pairs:
+            pair = sorted(next(iter(shared_pairs)))
+            return i, f"都讲“{r.subjects[pair[0]].name}”和“{r.subjects[pair[1]].name}”", WARNING
+        only = [r.subjects[t] for t in common if r.subjects[t].once]
+        if only:
+            return i, f"都讲“{only[0].name}”", WARNING
+        if a.heading and b.heading:
+            return i, f"两个小标题都讲“{names}”", WARNING
+        if both and dice(grams[i], grams[j]) >= SUBJECT_OVERLAP:
+            return i, f"都讲“{names}”，说法也相近", WARNING
+    return None

@@ -1,0 +1,130 @@
+"""What the drafting rules read a draft as: clauses, sections, its title and its kind.
+
+One pass of precompiled regexes per draft; no jieba, so the rules stay cheap enough
+to run over hundreds of generated drafts.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from generator.checks.model import Facts
+
+KINDS = ("推进会", "动员部署会", "主持词", "座谈发言", "总结部署会")
+HOST, REPORT = "主持词", "座谈发言"
+
+# A clause ends at 。！？； or a line break; the closing quote stays with its clause.
+CLAUSE_RE = re.compile(r"[^。！？；\n]+(?:[。！？；]+”?)?")
+# 一、 （一） ## 二、 **（三）** at a line start or right after a sentence end (one-line drafts).
+HEADING_RE = re.compile(
+    r"(?:^|(?<=[。！？：”]))[ \t　]*(?:#+[ \t]*)?(?:\*\*)?"
+    r"(?:[一二三四五六七八九十]{1,3}、|（[一二三四五六七八九十]{1,3}）|第[一二三四五六七八九十]{1,3}部分)",
+    re.M,
+)
+NUMBERED_RE = re.compile(r"[一二三四五六七八九十]{1,3}、|（[一二三四五六七八九十]{1,3}）")
+MARKUP_RE = re.compile(r"[#*]+|^\s+|\s+$")
+CJK_RE = re.compile(r"[\u3400-\u9fff]")
+TITLE_WORDS = ("讲话", "发言", "主持", "汇报", "致辞", "稿", "材料", "提纲")
+
+
+@dataclass(frozen=True)
+class Clause:
+    start: int
+    end: int
+    text: str  # without markdown marks
+    section: int  # index of the heading the clause falls under (0: before any heading)
+    para: int  # 0-based line number
+    lead: bool  # the first clause of its line (a heading, or the topic sentence of a paragraph)
+    heading: bool  # starts with 一、（一）…
+
+
+class Reading:
+    """A draft split once into clauses and sections, shared by every drafting rule."""
+
+    def __init__(self, text: str, facts: Facts | None = None, meta: dict[str, Any] | None = None):
+        self.text = text
+        self.facts = facts or Facts()
+        self.meta = meta or {}
+
+    @cached_property
+    def line_starts(self) -> list[int]:
+        starts = [0]
+        starts += [m.end() for m in re.finditer("\n", self.text)]
+        return starts
+
+    def line(self, pos: int) -> int:
+        """1-based line of a character offset."""
+        return bisect_right(self.line_starts, pos)
+
+    @cached_property
+    def heading_starts(self) -> list[int]:
+        return [m.start() for m in HEADING_RE.finditer(self.text)]
+
+    @cached_property
+    def clauses(self) -> list[Clause]:
+        out: list[Clause] = []
+        heads = self.heading_starts
+        head_set = set(heads)
+        last_para = -1
+        for m in CLAUSE_RE.finditer(self.text):
+            body = MARKUP_RE.sub("", m.group(0))
+            if not CJK_RE.search(body):
+                continue
+            para = self.line(m.start()) - 1
+            start = m.start() + (len(m.group(0)) - len(m.group(0).lstrip(" \t　#*")))
+            heading = m.start() in head_set or start in head_set or bool(NUMBERED_RE.match(body))
+            out.append(Clause(start, m.end(), body, bisect_right(heads, start), para,
+                              para != last_para, heading))
+            last_para = para
+        return out
+
+    @cached_property
+    def title(self) -> str:
+        """The draft's own title: front matter, a # line, or a first line that reads as one."""
+        meta_title = str(self.meta.get("title") or "").strip()
+        if meta_title:
+            return meta_title
+        for raw in self.text.split("\n")[:3]:
+            line = raw.strip()
+            if not line:
+                continue
+            if line.startswith("#") and not line.startswith("##"):
+                return line.lstrip("#").strip()
+            if (len(line) <= 60 and not re.search(r"[。！？：；]", line)
+                    and line.endswith(TITLE_WORDS)):
+                return line
+            return ""
+        return ""
+
+    @cached_property
+    def kind(self) -> tuple[str, str]:
+        """(kind, where it came from: brief / file / title), or ("", "") when unknown."""
+        if self.facts.kind in KINDS:
+            return self.facts.kind, "brief"
+        declared = str(self.meta.get("kind") or "")
+        if declared in KINDS:
+            return declared, "file"
+        guess = kind_from_title(self.title)
+        return (guess, "title") if guess else ("", "")
+
+
+def kind_from_title(title: str) -> str:
+    """在…座谈会上的发言 / 发言稿 / 汇报 → 座谈发言; 主持词 → 主持词; else unknown.
+
+    A title that is both (…的主持词和讲话) or says 讲话 stays unknown: only the two kinds
+    whose rules differ from a directive speech are worth guessing.
+    """
+    title = re.sub(r"[（(][^）)]*[）)]$", "", title.strip())
+    if not title:
+        return ""
+    if "主持" in title and "讲话" not in title:
+        return HOST
+    if "讲话" in title or "致辞" in title:
+        return ""
+    if re.search(r"(?:发言|发言稿|发言材料|汇报|汇报材料|交流材料)$", title):
+        return REPORT
+    return ""
