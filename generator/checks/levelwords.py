@@ -19,6 +19,8 @@ ORGAN_RE = re.compile(r"(?<![全我本各该])(?P<lv>街道|市|区|县|州|旗|
 
 # 村 words: not 城中村 (a street's own business), 新村 (a housing estate), 度假村, 地球村…
 VILLAGE_RE = re.compile(r"房前屋后|(?<![城中新假球运])村(?!镇银行)")
+VILLAGE_WORDS = re.compile(r"村民(?:代表|小组)?|村庄|乡村(?:振兴)?|村级|村规民约|村干部|村两委|村党组织|"
+                           r"行政村|自然村|农村|村组|村居|村容村貌|村容|村貌|村集体|各村|每个村|村（社区）")
 # A draft without a brief that speaks of its own villages governs some (a 街道 with 村).
 OWN_VILLAGES_RE = re.compile(r"各(?:自然|行政)?村|村（社区）|村\(社区\)|村两委|村居|行政村|自然村")
 VILLAGE_FREE = ("街道", "社区")
@@ -127,7 +129,7 @@ def _village_words(text: str, facts: Facts, level: str) -> list[Finding]:
         if line in seen:
             continue
         seen.add(line)
-        word = text[max(0, m.start() - 1):m.end() + 1] if m.group(0) == "村" else m.group(0)
+        word = _village_word(text, m.start())
         findings.append(Finding(
             "", line, CATEGORY, severity, clip(text, m.start(), m.end()),
             f"“{word}”是有村的乡镇、县一级的用语，{level}讲话中不应出现；"
@@ -159,3 +161,11 @@ def _directing_up(text: str, facts: Facts, level: str) -> list[Finding]:
                 "如需上级支持，可改为“恳请……给予指导支持”，或删去",
             ))
     return findings
+
+
+def _village_word(text: str, pos: int) -> str:
+    """The word around a 村 (乡村振兴, 村级, 村民代表), or 村 itself."""
+    for m in VILLAGE_WORDS.finditer(text, max(0, pos - 3), pos + 6):
+        if m.start() <= pos < m.end():
+            return m.group(0)
+    return text[pos:pos + 4] if text.startswith("房前屋后", pos) else "村"

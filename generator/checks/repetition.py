@@ -26,7 +26,8 @@ CATEGORY = "repetition"
 DATA_FILE = "repetition.yaml"
 SUBJECT_OVERLAP = 0.3  # Dice of content bigrams for two clauses sharing one subject
 NEAR_DUPLICATE = 0.6  # Dice of content bigrams for two clauses on any subject
-MIN_BIGRAMS = 6  # shorter clauses (headings like 一是加强领导) are too short to compare
+MIN_BIGRAMS = 6
+PARALLEL_MAX = 24  # characters: a paragraph's short topic sentence may echo its siblings  # shorter clauses (headings like 一是加强领导) are too short to compare
 PER_DRAFT = 12  # enough to show the pattern; the rest would bury other categories
 QUOTES = "“”‘’\"'「」"
 # Genre lines that repeat by design: the host lists the agenda, then calls each item;
@@ -155,16 +156,16 @@ def _images(reading: Reading, r: Rules) -> list[Finding]:
             continue
         findings.append(Finding(
             "", reading.line(m.start()), CATEGORY, WARNING, _around(reading.text, m.start(), m.end()),
-            f"“{name}”前文已经用过（“{_around(reading.text, first[name], first[name] + len(m.group(0)))}”），"
-            "同一意象一篇只用一次，请换个说法或删去",
+            f"“{name}”前文已经用过，同一意象一篇只用一次，请换个说法或删去",
         ))
     return findings
 
 
 def _around(text: str, start: int, end: int, pad: int = 10) -> str:
     a = max(0, max(text.rfind(ch, 0, start) for ch in "。！？；\n") + 1, start - pad)
-    b = min(len(text), end + pad)
-    return text[a:b].replace("\n", " ").strip("#* ")
+    stops = [i for i in (text.find(ch, end) for ch in "。！？；\n") if i >= 0]
+    b = min([len(text), end + pad, *stops])
+    return text[a:b].strip("#* ")
 
 
 def _same_idea(reading: Reading, r: Rules) -> list[Finding]:
@@ -174,6 +175,7 @@ def _same_idea(reading: Reading, r: Rules) -> list[Finding]:
     grams = [bigrams(c.text) for c in clauses]
     topics = [frozenset(r.subject_of[w] for w in r.subject_re.findall(c.text)) for c in clauses]
     pairs = [_phrase_pairs(c.text, r) for c in clauses]
+    from_brief = _brief_clauses(clauses, reading)
     by_gram: dict[str, list[int]] = defaultdict(list)
     by_topic: dict[int, list[int]] = defaultdict(list)
     findings: list[Finding] = []
@@ -188,6 +190,8 @@ def _same_idea(reading: Reading, r: Rules) -> list[Finding]:
                     shared[i] += 1
             need = NEAR_DUPLICATE * len(grams[j]) / 2
             candidates.update(i for i, n in shared.items() if n >= need)
+        if from_brief[j]:
+            candidates -= {i for i in candidates if from_brief[i]}  # the brief's own words, twice
         hit = _first_twin(j, sorted(candidates), clauses, grams, topics, pairs, r)
         if hit is not None:
             i, why, severity = hit
@@ -201,6 +205,22 @@ def _same_idea(reading: Reading, r: Rules) -> list[Finding]:
             for g in grams[j]:
                 by_gram[g].append(j)
     return findings
+
+
+def _brief_clauses(clauses: list[Clause], reading: Reading) -> list[bool]:
+    """Which clauses carry a brief item's own words (not the draft's to reword)."""
+    brief = reading.facts.brief
+    if brief is None:
+        return [False] * len(clauses)
+    from generator.checks.coverage import norm
+
+    items = [a.title for a in brief.achievements] + [a.detail for a in brief.achievements]
+    items += [p.title for p in brief.problems] + [p.detail for p in brief.problems]
+    for m in brief.measures:
+        items += [m.title, *m.points]
+    items += [t.text for t in brief.targets]
+    keys = [k for k in (norm(i) for i in items if i) if len(k) >= 4]
+    return [any(k in norm(c.text) for k in keys) for c in clauses]
 
 
 def _phrase_pairs(text: str, r: Rules) -> frozenset[frozenset[int]]:
@@ -220,7 +240,8 @@ def _first_twin(j: int, candidates: list[int], clauses: list[Clause], grams: lis
         if a.text.rstrip("。！？；") == b.text.rstrip("。！？；") and len(grams[j]) >= 3:
             return i, "完全相同", ERROR
         both = len(grams[i]) >= MIN_BIGRAMS and len(grams[j]) >= MIN_BIGRAMS
-        parallel = a.lead and b.lead  # 一要与…相结合 / 二要与…相结合: parallel points, by design
+        # 一要与全域文明创建相结合 / 三要与全域生态文明创建相结合: short parallel leads, by design
+        parallel = a.lead and b.lead and max(len(a.text), len(b.text)) <= PARALLEL_MAX
         own_heading = a.section == b.section and (a.heading or b.heading)
         if both and not parallel and not own_heading and dice(grams[i], grams[j]) >= NEAR_DUPLICATE:
             return i, "几乎相同", WARNING
@@ -237,8 +258,6 @@ def _first_twin(j: int, candidates: list[int], clauses: list[Clause], grams: lis
         only = [r.subjects[t] for t in common if r.subjects[t].once]
         if only:
             return i, f"都讲“{only[0].name}”", WARNING
-        if a.heading and b.heading:
-            return i, f"两个小标题都讲“{names}”", WARNING
-        if both and dice(grams[i], grams[j]) >= SUBJECT_OVERLAP:
+        if (both or (a.heading and b.heading)) and dice(grams[i], grams[j]) >= SUBJECT_OVERLAP:
             return i, f"都讲“{names}”，说法也相近", WARNING
     return None

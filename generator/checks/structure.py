@@ -19,7 +19,9 @@ RECAP_RE = re.compile(
     r"刚才[^。！\n]{0,80}?(?:讲话|发言|报告|部署|通报|介绍|讲得|意见|要求)"
     r"|(?:讲话|发言)精神|(?:作了|做了)[^。！\n]{0,20}?(?:讲话|发言|部署)"
 )
-CLOSING_RE = re.compile(r"批评指正|谢谢|汇报完毕|以上(?:发言|汇报)|不妥之处|发言完毕")
+SALUTATION_RE = re.compile(r"(?:各位领导|同志们|各位嘉宾|各位来宾)[^。\n]{0,20}[：:]")
+CLOSING_RE = re.compile(r"批评指正|谢谢|汇报完毕|以上(?:发言|汇报)|不妥之处|发言完毕|宝贵意见|多提意见"
+                        r"|(?:汇报|发言|讲)(?:这些|到这里)")
 
 
 def check_structure(reading: Reading) -> list[Finding]:
@@ -29,6 +31,8 @@ def check_structure(reading: Reading) -> list[Finding]:
     if kind == HOST:
         return _host_recap(reading, severity, note)
     if kind == REPORT:
+        if source != "brief" and not SALUTATION_RE.search(reading.text[:200]):
+            return []  # no 各位领导 up front either: a written 交流材料, not a speech to close
         return _talk_closing(reading, severity, note)
     return []
 
