@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from generator import gazetteer as gz
-from generator.checks.model import ERROR, WARNING, Facts, Finding, clip, line_at
+from generator.checks.model import ERROR, WARNING, Facts, Finding, line_at
 from generator.checks.place import SELF_RE, dominant_level, own_words
 
 CATEGORY = "level_words"
@@ -100,7 +100,7 @@ def _self_words(text: str, facts: Facts, level: str) -> list[Finding]:
                 continue  # without a brief, a higher 全X usually means the level above
         span = m.group(0) + (text[m.end():m.end() + 2] if whole else "")
         findings.append(Finding(
-            "", line_at(text, m.start()), CATEGORY, severity, clip(text, m.start(), m.end()),
+            "", line_at(text, m.start()), CATEGORY, severity, _clip(text, m.start(), m.end()),
             f"“{span}”是{word}一级的用语，与讲话层级（{level}）不符，应为“{pre}{mine[0] if mine else level}”"
             + ("；如指上级请核实" if severity == WARNING else "") + f"（{who}）",
         ))
@@ -109,7 +109,7 @@ def _self_words(text: str, facts: Facts, level: str) -> list[Finding]:
         if word in mine or gz.LEVEL_RANK.get(word, 0) != rank:
             continue
         findings.append(Finding(
-            "", line_at(text, m.start()), CATEGORY, ERROR, clip(text, m.start(), m.end()),
+            "", line_at(text, m.start()), CATEGORY, ERROR, _clip(text, m.start(), m.end()),
             f"“{m.group(0)}”与讲话层级（{level}）不符，应为“{mine[0]}{m.group(0)[len(word):]}”",
         ))
     return findings
@@ -131,7 +131,7 @@ def _village_words(text: str, facts: Facts, level: str) -> list[Finding]:
         seen.add(line)
         word = _village_word(text, m.start())
         findings.append(Finding(
-            "", line, CATEGORY, severity, clip(text, m.start(), m.end()),
+            "", line, CATEGORY, severity, _clip(text, m.start(), m.end()),
             f"“{word}”是有村的乡镇、县一级的用语，{level}讲话中不应出现；"
             f"{'街道讲“社区”“小区”' if level == '街道' else '社区讲“网格”“楼栋”“小区”'}"
             + ("（未给简报，层级按全文自称推断，如本街道确实辖村请忽略）" if not facts.level else ""),
@@ -147,7 +147,7 @@ def _directing_up(text: str, facts: Facts, level: str) -> list[Finding]:
         if UNIT_RANK[a] >= UNIT_RANK.get(b, UNIT_RANK.get(b[0], 0)):
             continue  # 街道指导社区: downwards is how it should be
         findings.append(Finding(
-            "", line_at(text, m.start()), CATEGORY, ERROR, clip(text, m.start(), m.end()),
+            "", line_at(text, m.start()), CATEGORY, ERROR, _clip(text, m.start(), m.end()),
             f"“{m.group(0)}”：{a}是{b}的下级，不能由它统筹、指导或督促上级；请调换主语或改为“配合”",
         ))
     sup = _superior_re(level, facts.parent)
@@ -156,7 +156,7 @@ def _directing_up(text: str, facts: Facts, level: str) -> list[Finding]:
             if ASKING_RE.search(_clause_before(text, m.start())):
                 continue
             findings.append(Finding(
-                "", line_at(text, m.start()), CATEGORY, ERROR, clip(text, m.start(), m.end()),
+                "", line_at(text, m.start()), CATEGORY, ERROR, _clip(text, m.start(), m.end()),
                 f"“{m.group(0)}”：{level}一级的讲话不能给上级布置任务；"
                 "如需上级支持，可改为“恳请……给予指导支持”，或删去",
             ))
@@ -169,3 +169,12 @@ def _village_word(text: str, pos: int) -> str:
         if m.start() <= pos < m.end():
             return m.group(0)
     return text[pos:pos + 4] if text.startswith("房前屋后", pos) else "村"
+
+
+def _clip(text: str, start: int, end: int, pad: int = 8) -> str:
+    """A short excerpt around text[start:end] that stays on its own line."""
+    a = max(text.rfind("\n", 0, start) + 1, start - pad)
+    stop = text.find("\n", end)
+    b = min(len(text) if stop < 0 else stop, end + pad)
+    return ("…" if a > 0 and text[a - 1] != "\n" else "") + text[a:b].strip("#* ") + (
+        "…" if b < len(text) and text[b] != "\n" else "")

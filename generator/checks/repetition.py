@@ -18,7 +18,7 @@ from importlib import resources
 from typing import Any
 
 from generator.checks.model import ERROR, WARNING, Finding
-from generator.checks.units import Clause, Reading
+from generator.checks.units import Clause, Reading, related
 from generator.errors import TemplateError
 from generator.wording import GENERIC_BIGRAMS
 
@@ -242,10 +242,10 @@ def _first_twin(j: int, candidates: list[int], clauses: list[Clause], grams: lis
         both = len(grams[i]) >= MIN_BIGRAMS and len(grams[j]) >= MIN_BIGRAMS
         # 一要与全域文明创建相结合 / 三要与全域生态文明创建相结合: short parallel leads, by design
         parallel = a.lead and b.lead and max(len(a.text), len(b.text)) <= PARALLEL_MAX
-        own_heading = a.section == b.section and (a.heading or b.heading)
+        own_heading = related(a, b) and (a.heading or b.heading)
         if both and not parallel and not own_heading and dice(grams[i], grams[j]) >= NEAR_DUPLICATE:
             return i, "几乎相同", WARNING
-        if a.section == b.section:
+        if related(a, b):
             continue  # a heading and its own points elaborate one subject: not repetition
         common = topics[i] & topics[j]
         if not common:

@@ -36,7 +36,7 @@ class Clause:
     start: int
     end: int
     text: str  # without markdown marks
-    section: int  # index of the heading the clause falls under (0: before any heading)
+    section: tuple[int, int]  # (part 一、, sub-part （一）) it falls under; 0 before any
     para: int  # 0-based line number
     lead: bool  # the first clause of its line (a heading, or the topic sentence of a paragraph)
     heading: bool  # starts with 一、（一）…
@@ -65,10 +65,26 @@ class Reading:
         return [m.start() for m in HEADING_RE.finditer(self.text)]
 
     @cached_property
+    def _levels(self) -> tuple[list[int], list[int]]:
+        """Starts of the parts (一、 ## 第一部分) and of the sub-parts (（一）)."""
+        parts: list[int] = []
+        subs: list[int] = []
+        for m in HEADING_RE.finditer(self.text):
+            (subs if m.group(0).rstrip().endswith("）") else parts).append(m.start())
+        return parts, subs
+
+    def section(self, pos: int) -> tuple[int, int]:
+        parts, subs = self._levels
+        part = bisect_right(parts, pos)
+        sub = bisect_right(subs, pos)
+        if sub == 0 or (part and subs[sub - 1] < parts[part - 1]):
+            sub = 0  # no sub-part since this part began
+        return part, sub
+
+    @cached_property
     def clauses(self) -> list[Clause]:
         out: list[Clause] = []
-        heads = self.heading_starts
-        head_set = set(heads)
+        head_set = set(self.heading_starts)
         last_para = -1
         for m in CLAUSE_RE.finditer(self.text):
             body = MARKUP_RE.sub("", m.group(0))
@@ -77,7 +93,7 @@ class Reading:
             para = self.line(m.start()) - 1
             start = m.start() + (len(m.group(0)) - len(m.group(0).lstrip(" \t　#*")))
             heading = m.start() in head_set or start in head_set or bool(NUMBERED_RE.match(body))
-            out.append(Clause(start, m.end(), body, bisect_right(heads, start), para,
+            out.append(Clause(start, m.end(), body, self.section(start), para,
                               para != last_para, heading))
             last_para = para
         return out
@@ -128,3 +144,9 @@ def kind_from_title(title: str) -> str:
     if re.search(r"(?:发言|发言稿|发言材料|汇报|汇报材料|交流材料)$", title):
         return REPORT
     return ""
+
+
+def related(a: Clause, b: Clause) -> bool:
+    """Same sub-part, or a part's own heading and lead-in with the sub-parts under it."""
+    (pa, sa), (pb, sb) = a.section, b.section
+    return pa == pb and (sa == sb or sa == 0 or sb == 0)
