@@ -11,7 +11,7 @@ WARNING = "warning"
 
 CATEGORY_NAMES = {
     "placeholder": "占位符",
-    "wrong_place": "地名层级",
+    "wrong_place": "其他地名",
     "stale_time": "时间错误",
     "form": "格式",
     "copied": "照抄语料",

@@ -220,7 +220,8 @@ def _brief_clauses(clauses: list[Clause], reading: Reading) -> list[bool]:
         items += [m.title, *m.points]
     items += [t.text for t in brief.targets]
     keys = [k for k in (norm(i) for i in items if i) if len(k) >= 4]
-    return [any(k in norm(c.text) for k in keys) for c in clauses]
+    flat = [norm(c.text) for c in clauses]
+    return [any(k in f for k in keys) for f in flat]
 
 
 def _phrase_pairs(text: str, r: Rules) -> frozenset[frozenset[int]]:
