@@ -21,7 +21,7 @@ RECAP_RE = re.compile(
 )
 SALUTATION_RE = re.compile(r"(?:各位领导|同志们|各位嘉宾|各位来宾)[^。\n]{0,20}[：:]")
 CLOSING_RE = re.compile(r"批评指正|谢谢|汇报完毕|以上(?:发言|汇报)|不妥之处|发言完毕|宝贵意见|多提意见"
-                        r"|(?:汇报|发言|讲)(?:这些|到这里)")
+                        r"|(?:汇报|发言|讲)就?(?:这些|到这里)")
 
 
 def check_structure(reading: Reading) -> list[Finding]:

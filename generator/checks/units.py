@@ -93,8 +93,9 @@ class Reading:
             para = self.line(m.start()) - 1
             start = m.start() + (len(m.group(0)) - len(m.group(0).lstrip(" \t　#*")))
             heading = m.start() in head_set or start in head_set or bool(NUMBERED_RE.match(body))
-            out.append(Clause(start, m.end(), body, self.section(start), para,
-                              para != last_para, heading))
+            # without any headings (a 主持词), each paragraph is its own part
+            section = self.section(start) if head_set else (para + 1, 0)
+            out.append(Clause(start, m.end(), body, section, para, para != last_para, heading))
             last_para = para
         return out
 
