@@ -28,7 +28,8 @@ SUBJECT_OVERLAP = 0.3  # Dice of content bigrams for two clauses sharing one sub
 NEAR_DUPLICATE = 0.6  # Dice of content bigrams for two clauses on any subject
 MIN_BIGRAMS = 6
 PARALLEL_MAX = 24  # characters: a paragraph's short topic sentence may echo its siblings  # shorter clauses (headings like 一是加强领导) are too short to compare
-PER_DRAFT = 12  # enough to show the pattern; the rest would bury other categories
+PER_DRAFT = 12
+INDEX_CAP = 48  # clauses kept per bigram or subject: the earliest twin is the one reported  # enough to show the pattern; the rest would bury other categories
 QUOTES = "“”‘’\"'「」"
 # Genre lines that repeat by design: the host lists the agenda, then calls each item;
 # the recap names the speech just called.
@@ -169,7 +170,11 @@ def _around(text: str, start: int, end: int, pad: int = 10) -> str:
 
 
 def _same_idea(reading: Reading, r: Rules) -> list[Finding]:
-    """Pairs of clauses on one idea; each later clause is reported once, against its first twin."""
+    """Pairs of clauses on one idea; each later clause is reported once, against its first twin.
+
+    Candidates come from inverted indexes (bigram → clauses, subject → clauses) whose lists
+    are capped, so a hostile draft of thousands of alike clauses stays linear.
+    """
     clauses = [c for c in reading.clauses
                if not EXEMPT_RE.search(c.text) and not (c.para == 0 and reading.title)]
     grams = [bigrams(c.text) for c in clauses]
@@ -178,9 +183,12 @@ def _same_idea(reading: Reading, r: Rules) -> list[Finding]:
     from_brief = _brief_clauses(clauses, reading)
     by_gram: dict[str, list[int]] = defaultdict(list)
     by_topic: dict[int, list[int]] = defaultdict(list)
+    by_text: dict[str, int] = {}
     findings: list[Finding] = []
     for j, clause in enumerate(clauses):
-        candidates: set[int] = set()
+        key = clause.text.rstrip("。！？；")
+        first = by_text.setdefault(key, j) if len(grams[j]) >= 3 else j
+        candidates: set[int] = {first} if first != j else set()
         for t in topics[j]:
             candidates.update(by_topic[t])
         if len(grams[j]) >= MIN_BIGRAMS:
@@ -200,10 +208,12 @@ def _same_idea(reading: Reading, r: Rules) -> list[Finding]:
                 f"与前文“{excerpt(clauses[i], 24)}”{why}，一个意思一篇只说一次，请删去或合并",
             ))
         for t in topics[j]:
-            by_topic[t].append(j)
+            if len(by_topic[t]) < INDEX_CAP:
+                by_topic[t].append(j)
         if len(grams[j]) >= MIN_BIGRAMS:
             for g in grams[j]:
-                by_gram[g].append(j)
+                if len(by_gram[g]) < INDEX_CAP:
+                    by_gram[g].append(j)
     return findings
 
 
