@@ -119,14 +119,18 @@ def check_coverage(reading: Reading) -> list[Finding]:
         findings.append(_missing(reading, what, shown, where))
     for a in brief.achievements:
         for f in a.figures:
-            missing = _figure_missing(f, sentences)
+            missing = _figure_missing(f, flat, sentences)
             if missing:
                 findings.append(_missing(reading, "成绩数据", missing, "成绩"))
     return findings
 
 
-def _figure_missing(f: Any, sentences: list[str]) -> str:
-    """'' when the figure is in one sentence of the draft, else how the generator words it."""
+def _figure_missing(f: Any, flat: str, sentences: list[str]) -> str:
+    """'' when the figure is in the draft (as the generator words it, or its label, amount and
+    change in one sentence), else how the generator words it."""
+    worded = figure_text(f.label, f.value, f.unit, f.baseline, f.baseline_label)
+    if norm(worded) in flat:
+        return ""
     label = norm(f.label)
     amounts = {norm(quantity(f.value, f.unit)), norm(plain_number(f.value) + (f.unit or ""))}
     moved = change(f.value, f.baseline, f.unit, f.baseline_label) if f.baseline is not None else ""
@@ -139,7 +143,7 @@ def _figure_missing(f: Any, sentences: list[str]) -> str:
         if label in s and any(a in s for a in amounts):
             if not moved_forms or any(m in s for m in moved_forms):
                 return ""
-    return figure_text(f.label, f.value, f.unit, f.baseline, f.baseline_label)
+    return worded
 
 
 def _missing(reading: Reading, what: str, shown: str, where: str) -> Finding:
