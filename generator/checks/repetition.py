@@ -176,7 +176,7 @@ def _same_idea(reading: Reading, r: Rules) -> list[Finding]:
     are capped, so a hostile draft of thousands of alike clauses stays linear.
     """
     clauses = [c for c in reading.clauses
-               if not EXEMPT_RE.search(c.text) and not (c.para == 0 and reading.title)]
+               if not EXEMPT_RE.search(c.text) and c.para != reading.title_line]
     grams = [bigrams(c.text) for c in clauses]
     topics = [frozenset(r.subject_of[w] for w in r.subject_re.findall(c.text)) for c in clauses]
     pairs = [_phrase_pairs(c.text, r) for c in clauses]

@@ -100,22 +100,31 @@ class Reading:
         return out
 
     @cached_property
-    def title(self) -> str:
-        """The draft's own title: front matter, a # line, or a first line that reads as one."""
+    def _title(self) -> tuple[str, int | None]:
+        """(title, its 0-based line in the text or None when it comes from front matter)."""
         meta_title = str(self.meta.get("title") or "").strip()
         if meta_title:
-            return meta_title
-        for raw in self.text.split("\n")[:3]:
+            return meta_title, None
+        for i, raw in enumerate(self.text.split("\n", 3)[:3]):
             line = raw.strip()
             if not line:
                 continue
             if line.startswith("#") and not line.startswith("##"):
-                return line.lstrip("#").strip()
+                return line.lstrip("#").strip(), i
             if (len(line) <= 60 and not re.search(r"[。！？：；]", line)
                     and line.endswith(TITLE_WORDS)):
-                return line
-            return ""
-        return ""
+                return line, i
+            break
+        return "", None
+
+    @property
+    def title(self) -> str:
+        """The draft's own title: front matter, a # line, or a first line that reads as one."""
+        return self._title[0]
+
+    @property
+    def title_line(self) -> int | None:
+        return self._title[1]
 
     @cached_property
     def kind(self) -> tuple[str, str]:
