@@ -1,10 +1,10 @@
 """简报遗漏: with --brief, every brief item is in the draft, in its own words (kinds.md rule 1).
 
 Achievements (title, detail, figures), problems, measures (title, points, owner, deadline),
-targets, agenda items, attendees and prior speakers. Text is compared with punctuation,
-spaces and markdown removed (so full-width conversion and a trailing 。 do not matter);
-figures are looked for as the generator words them (generator.wording: 41500吨 → 4.15万吨)
-and as written in the brief.
+targets, prior speakers, and for a 主持词 the agenda items and attendees (brief.md). Text
+is compared with punctuation, spaces and markdown removed (so full-width conversion and a
+trailing 。 do not matter); figures are looked for as the generator words them
+(generator.wording: 41500吨 → 4.15万吨) and as written in the brief.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from generator.checks.model import ERROR, Finding
-from generator.checks.units import Reading
+from generator.checks.units import HOST, Reading
 from generator.wording import change, cn_date, figure_text, month_day, plain_number, quantity
 
 CATEGORY = "coverage"
@@ -95,10 +95,11 @@ def _items(brief: Any) -> Iterator[tuple[str, str, list[str], str]]:
         yield "目标", t.text, [norm(t.text)], "目标"
         if t.deadline:
             yield "目标时限", cn_date(t.deadline), deadline_forms(t.deadline, meeting), "目标"
-    for item in brief.meeting.agenda:
-        yield "议程", item, [norm(item)], "议程"
-    for who in brief.meeting.attendees:
-        yield "出席人员", who, [norm(who)], "出席人员"
+    if brief.kind == HOST:  # brief.md: agenda and attendees are used by 主持词 only
+        for item in brief.meeting.agenda:
+            yield "议程", item, [norm(item)], "议程"
+        for who in brief.meeting.attendees:
+            yield "出席人员", who, [norm(who)], "出席人员"
     for p in brief.prior_speakers:
         yield "前序发言人", p.name, [norm(p.name)], "前序发言"
         if p.did:
