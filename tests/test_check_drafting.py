@@ -243,3 +243,20 @@ def test_detail_with_a_baseline_may_be_worded_as_a_change():
     assert detail_present(detail, norm("成立业主委员会9个，上年同期4个。"))
     assert not detail_present(detail, norm("成立业主委员会9个。"))
     assert not detail_present(detail, norm("业主委员会有了新进展。"))
+
+
+def test_agenda_and_attendees_are_required_of_a_host_only():
+    brief = yaml.safe_load((DATA / "brief_exemplar_a.yaml").read_text(encoding="utf-8"))
+    text = (DATA / "exemplar_a_host.txt").read_text(encoding="utf-8").replace("县四套班子有关领导；", "")
+    found = [f for f in check_text(text, brief=brief) if f.category == "coverage"]
+    assert [f.excerpt for f in found] == ["县四套班子有关领导"]
+    brief["kind"] = "推进会"
+    assert [f for f in check_text(text, brief=brief) if f.category == "coverage"] == []
+
+
+def test_a_one_line_speech_with_a_front_matter_title_is_still_read(tmp_path):
+    body = "同志们：要把群众满意度纳入考核内容。（一）抓好督查。（二）把群众满意度纳入考核，严格奖惩。"
+    path = tmp_path / "one_line.md"
+    path.write_text("---\ntitle: 在全区推进会上的讲话\n---\n" + body + "\n", encoding="utf-8")
+    found = drafting(check_files([path], corpus=None)[0].findings)
+    assert [(f.line, f.category) for f in found] == [(4, "repetition")]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -33,9 +33,11 @@ INDEX_CAP = 48  # clauses kept per bigram or subject: the earliest twin is the o
 QUOTES = "“”‘’\"'「」"
 # Genre lines that repeat by design: the host lists the agenda, then calls each item;
 # the recap names the speech just called.
-# Salutations open and close a speech; the byline is not speech.
+# The byline is not speech.
 EXEMPT_RE = re.compile(r"议程|刚才|出席|参加.{0,4}会议的|大家欢迎|请.{0,20}(?:讲话|发言|通报)"
-                       r"|^(?:尊敬的|各位领导|同志们)|（\d{4}年\d{1,2}月\d{1,2}日）")
+                       r"|（\d{4}年\d{1,2}月\d{1,2}日）")
+# Salutations open and close a speech by design: compare what follows them.
+SALUTATION_RE = re.compile(r"^(?:尊敬的)?(?:(?:各位|同志们|女士们|先生们|朋友们)[^，：。！]{0,12}?[、，：！])+")
 PHRASE_RE = re.compile(r"[^，：、]+")
 STOP_BIGRAMS = GENERIC_BIGRAMS | frozenset(
     "一是 二是 三是 四是 五是 六是 七是 八是 九是 十是 我们 同志 进一 一步 各级 相关 有关 部门 单位 "
@@ -175,8 +177,11 @@ def _same_idea(reading: Reading, r: Rules) -> list[Finding]:
     Candidates come from inverted indexes (bigram → clauses, subject → clauses) whose lists
     are capped, so a hostile draft of thousands of alike clauses stays linear.
     """
-    clauses = [c for c in reading.clauses
-               if not EXEMPT_RE.search(c.text) and c.para != reading.title_line]
+    clauses = []
+    for c in reading.clauses:
+        text = SALUTATION_RE.sub("", c.text)
+        if len(text) > 1 and not EXEMPT_RE.search(text) and c.para != reading.title_line:
+            clauses.append(replace(c, text=text))
     grams = [bigrams(c.text) for c in clauses]
     topics = [frozenset(r.subject_of[w] for w in r.subject_re.findall(c.text)) for c in clauses]
     pairs = [_phrase_pairs(c.text, r) for c in clauses]

@@ -157,6 +157,10 @@ def kind_from_title(title: str) -> str:
 
 
 def related(a: Clause, b: Clause) -> bool:
-    """Same sub-part, or a part's own heading and lead-in with the sub-parts under it."""
+    """Same sub-part, or a part's own heading and lead-in with the sub-parts under it.
+
+    Before the first 一、 there is no part heading: the opening is not the lead-in of
+    the （一）（二） that may follow it there.
+    """
     (pa, sa), (pb, sb) = a.section, b.section
-    return pa == pb and (sa == sb or sa == 0 or sb == 0)
+    return pa == pb and (sa == sb or (pa > 0 and (sa == 0 or sb == 0)))
