@@ -26,14 +26,13 @@ CATEGORY = "repetition"
 DATA_FILE = "repetition.yaml"
 SUBJECT_OVERLAP = 0.3  # Dice of content bigrams for two clauses sharing one subject
 NEAR_DUPLICATE = 0.6  # Dice of content bigrams for two clauses on any subject
-MIN_BIGRAMS = 6
-PARALLEL_MAX = 24  # characters: a paragraph's short topic sentence may echo its siblings  # shorter clauses (headings like 一是加强领导) are too short to compare
-PER_DRAFT = 12
-INDEX_CAP = 48  # clauses kept per bigram or subject: the earliest twin is the one reported  # enough to show the pattern; the rest would bury other categories
+MIN_BIGRAMS = 6  # shorter clauses (headings like 一是加强领导) are too short to compare
+PARALLEL_MAX = 24  # characters: a paragraph's short topic sentence may echo its siblings
+PER_DRAFT = 12  # enough to show the pattern; the rest would bury other categories
+INDEX_CAP = 48  # clauses kept per bigram or subject: the earliest twin is the one reported
 QUOTES = "“”‘’\"'「」"
-# Genre lines that repeat by design: the host lists the agenda, then calls each item;
-# the recap names the speech just called.
-# The byline is not speech.
+# Genre lines that repeat by design: the host lists the agenda, then calls each item; the
+# recap names the speech just called. The byline is not speech.
 EXEMPT_RE = re.compile(r"议程|刚才|出席|参加.{0,4}会议的|大家欢迎|请.{0,20}(?:讲话|发言|通报)"
                        r"|（\d{4}年\d{1,2}月\d{1,2}日）")
 # Salutations open and close a speech by design: compare what follows them.
