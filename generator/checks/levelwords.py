@@ -18,7 +18,7 @@ WHOLE_RE = re.compile(r"上下|人民|各级|广大|干部群众|党员干部|�
 ORGAN_RE = re.compile(r"(?<![全我本各该])(?P<lv>街道|市|区|县|州|旗|镇|乡)(?:委|政府|人大|政协)(?!员)")
 
 # 村 words: not 城中村 (a street's own business), 新村 (a housing estate), 度假村, 地球村…
-VILLAGE_RE = re.compile(r"房前屋后|(?<![城中新假球运])村(?!镇银行)")
+VILLAGE_RE = re.compile(r"房前屋后|(?<!城中)(?<![新假球运])村(?!镇银行)")
 VILLAGE_WORDS = re.compile(r"村民(?:代表|小组)?|村庄|乡村(?:振兴)?|村级|村规民约|村干部|村两委|村党组织|"
                            r"行政村|自然村|农村|村组|村居|村容村貌|村容|村貌|村集体|各村|每个村|村（社区）")
 # A draft without a brief that speaks of its own villages governs some (a 街道 with 村).
