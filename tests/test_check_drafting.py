@@ -9,7 +9,6 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from generator import PROJECT_ROOT
 from generator.brief import load_brief
 from generator.check import ERROR, WARNING, Facts, check_files, check_text
 from generator.checks.coverage import detail_present, norm
@@ -18,6 +17,7 @@ from generator.checks.reading import read_draft
 from generator.checks.repetition import parse_rules, rules
 from generator.checks.units import kind_from_title
 from generator.errors import TemplateError
+from tests.conftest import ROOT
 from tests.test_check import CORPUS, DATA
 
 E, W = ERROR, WARNING
@@ -100,7 +100,7 @@ def test_exemplars_have_no_findings(draft, brief):
 
 def test_human_speeches_only_raise_findings_judged_true():
     found = []
-    for path in sorted((PROJECT_ROOT / "speeches").glob("0*.md")):
+    for path in sorted((ROOT / "speeches").glob("0*.md")):
         draft = read_draft(path)
         for f in check_drafting(draft.body, Facts(), draft.meta):
             found.append((path.name[:6], f.line + draft.line_offset, f.category))
@@ -187,7 +187,7 @@ def test_repetition_data_is_validated():
 
 
 def test_repetition_data_file_is_plain_yaml():
-    path = PROJECT_ROOT / "generator" / "data" / "repetition.yaml"
+    path = ROOT / "generator" / "data" / "repetition.yaml"
     parse_rules(yaml.safe_load(path.read_text(encoding="utf-8")))
 
 
