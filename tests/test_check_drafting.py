@@ -260,3 +260,12 @@ def test_a_one_line_speech_with_a_front_matter_title_is_still_read(tmp_path):
     path.write_text("---\ntitle: 在全区推进会上的讲话\n---\n" + body + "\n", encoding="utf-8")
     found = drafting(check_files([path], corpus=None)[0].findings)
     assert [(f.line, f.category) for f in found] == [(4, "repetition")]
+
+
+def test_repetition_data_ships_in_the_wheel():
+    import fnmatch
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = config["tool"]["setuptools"]["package-data"]["generator.data"]
+    assert any(fnmatch.fnmatch("repetition.yaml", p) for p in patterns)
