@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.brief import load_brief
 from generator.check import ERROR, WARNING, Facts, check_files, check_text
@@ -269,3 +271,16 @@ def test_repetition_data_ships_in_the_wheel():
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     patterns = config["tool"]["setuptools"]["package-data"]["generator.data"]
     assert any(fnmatch.fnmatch("repetition.yaml", p) for p in patterns)
+
+
+ALPHABET = "要各单位务必必须切实村民我县全市上下街道社区网格统筹指导区委政府满意度考核试金石刚才讲话议程一二三是、，。；：（）\n#*"
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=ALPHABET, max_size=400),
+       st.sampled_from(["brief_talk.yaml", "brief_host.yaml", "brief_chengguan.yaml", None]))
+def test_any_text_gives_findings_on_real_lines(text, brief):
+    loaded = load_brief(DATA / brief) if brief else None
+    lines = text.count("\n") + 1
+    for f in drafting(check_text(text, brief=loaded)):
+        assert 1 <= f.line <= lines and f.severity in (ERROR, WARNING) and f.advice
