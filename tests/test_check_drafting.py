@@ -284,3 +284,36 @@ def test_any_text_gives_findings_on_real_lines(text, brief):
     lines = text.count("\n") + 1
     for f in drafting(check_text(text, brief=loaded)):
         assert 1 <= f.line <= lines and f.severity in (ERROR, WARNING) and f.advice
+
+
+def test_the_briefs_own_words_are_not_level_wording():
+    brief = {"kind": "座谈发言", "topic": "城市管理", "locality": {"name": "福海区", "level": "区"},
+             "meeting": {"title": "全市城市管理座谈会", "date": "2026-06-12"}, "speaker": {"title": "区长"}}
+    text = "今天参加全市城市管理座谈会，很受启发。全市上下都在行动。"
+    found = [f for f in check_text(text, brief=brief) if f.category == "level_words"]
+    assert [f.advice.split("”")[0] for f in found] == ["“全市上下"]
+
+
+def test_our_own_unit_leading_is_a_report_not_an_order():
+    talk = {"kind": "座谈发言", "locality": {"name": "立后区", "level": "区"}}
+    text = "这项工作由我们的城管执法部门牵头。此项工作由区城管局牵头。"
+    found = [f.excerpt for f in check_text(text, brief=talk) if f.category == "voice"]
+    assert found == ["此项工作由区城管局牵头"]
+
+
+def test_a_host_leaves_achievements_problems_and_measures_to_the_speeches():
+    brief = yaml.safe_load((DATA / "brief_exemplar_a.yaml").read_text(encoding="utf-8"))
+    brief["achievements"] = ["组织推进有力"]
+    brief["measures"] = [{"title": "推进垃圾分类", "points": ["实现全覆盖"]}]
+    text = (DATA / "exemplar_a_host.txt").read_text(encoding="utf-8")
+    assert check_text(text, brief=brief) == []
+
+
+def test_genre_text_on_a_brief_problems_subject_is_elaboration():
+    brief = {"kind": "推进会", "topic": "生态环境保护", "locality": {"name": "靖安县", "level": "县"},
+             "meeting": {"title": "全县生态环境保护推进会", "date": "2026-06-12"},
+             "speaker": {"title": "县长"}, "problems": ["扬尘管控不够到位"]}
+    text = "## 二、问题\n\n一是扬尘管控不够到位。\n\n## 三、措施\n\n扬尘管控看似小事，实则关系全局。"
+    alone = [f for f in check_text(text) if f.category == "repetition"]
+    assert [f.line for f in alone] == [7]  # without the brief, two clauses on 扬尘管控
+    assert [f for f in check_text(text, brief=brief) if f.category == "repetition"] == []

@@ -8,6 +8,7 @@ The level is the brief's, or else the one the speech most often uses for itself.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from generator import gazetteer as gz
 from generator.checks.model import ERROR, WARNING, Facts, Finding, line_at
@@ -65,18 +66,55 @@ def _clause_before(text: str, pos: int) -> str:
 
 
 def check_level_words(text: str, facts: Facts) -> list[Finding]:
-    """Every 层级用语 finding of one draft."""
+    """Every 层级用语 finding of one draft, except in the brief's own words (全市…座谈会
+    as a 区's meeting title, a 村 in a brief item): the draft must carry those as given."""
     level = facts.level or dominant_level(text)
     if not level:
         return []
-    findings = _self_words(text, facts, level)
-    findings += _village_words(text, facts, level)
-    findings += _directing_up(text, facts, level)
+    given = _given_spans(text, facts.brief)
+    findings = _self_words(text, facts, level, given)
+    findings += _village_words(text, facts, level, given)
+    findings += _directing_up(text, facts, level, given)
     findings.sort(key=lambda f: f.line)
     return findings
 
 
-def _self_words(text: str, facts: Facts, level: str) -> list[Finding]:
+def _brief_texts(brief: Any) -> list[str]:
+    m = brief.meeting
+    texts = [m.title, *m.agenda, *m.attendees, brief.speaker.title]
+    for p in brief.prior_speakers:
+        texts += [p.role, p.did]
+    for a in brief.achievements:
+        texts += [a.title, a.detail]
+    for q in brief.problems:
+        texts += [q.title, q.detail]
+    for x in brief.measures:
+        texts += [x.title, x.owner, *x.points]
+    texts += [t.text for t in brief.targets]
+    return [t for t in texts if t]
+
+
+def _given_spans(text: str, brief: Any) -> list[tuple[int, int]]:
+    """Where the brief's own texts stand in the draft."""
+    if brief is None:
+        return []
+    from generator.wording import fullwidth
+
+    spans: list[tuple[int, int]] = []
+    for item in _brief_texts(brief):
+        for form in {item, fullwidth(item)}:
+            start = text.find(form)
+            while start >= 0:
+                spans.append((start, start + len(form)))
+                start = text.find(form, start + 1)
+    return spans
+
+
+def _given(spans: list[tuple[int, int]], pos: int) -> bool:
+    return any(a <= pos < b for a, b in spans)
+
+
+def _self_words(text: str, facts: Facts, level: str, given: list[tuple[int, int]]) -> list[Finding]:
     """我市/全市上下 in a 县 speech, 全区上下 in a 街道 speech, 县委 in a 区 speech…"""
     mine = own_words(level)
     rank = max((gz.LEVEL_RANK.get(w, 0) for w in mine), default=0)
@@ -86,7 +124,7 @@ def _self_words(text: str, facts: Facts, level: str) -> list[Finding]:
     findings: list[Finding] = []
     for m in SELF_RE.finditer(text):
         word, pre = m.group("lv"), m.group("pre")
-        if word in mine:
+        if word in mine or _given(given, m.start()):
             continue
         x_rank = gz.LEVEL_RANK.get(word, 0)
         whole = bool(WHOLE_RE.match(text, m.end()))
@@ -106,7 +144,7 @@ def _self_words(text: str, facts: Facts, level: str) -> list[Finding]:
         ))
     for m in ORGAN_RE.finditer(text):
         word = m.group("lv")
-        if word in mine or gz.LEVEL_RANK.get(word, 0) != rank:
+        if word in mine or gz.LEVEL_RANK.get(word, 0) != rank or _given(given, m.start()):
             continue
         findings.append(Finding(
             "", line_at(text, m.start()), CATEGORY, ERROR, _clip(text, m.start(), m.end()),
@@ -115,7 +153,8 @@ def _self_words(text: str, facts: Facts, level: str) -> list[Finding]:
     return findings
 
 
-def _village_words(text: str, facts: Facts, level: str) -> list[Finding]:
+def _village_words(text: str, facts: Facts, level: str,
+                   given: list[tuple[int, int]]) -> list[Finding]:
     """村、村民、村庄、乡村、房前屋后 in a 街道 or 社区 speech: one finding per line."""
     if level not in VILLAGE_FREE:
         return []
@@ -126,7 +165,7 @@ def _village_words(text: str, facts: Facts, level: str) -> list[Finding]:
     seen: set[int] = set()
     for m in VILLAGE_RE.finditer(text):
         line = line_at(text, m.start())
-        if line in seen:
+        if line in seen or _given(given, m.start()):
             continue
         seen.add(line)
         word = _village_word(text, m.start())
@@ -139,12 +178,13 @@ def _village_words(text: str, facts: Facts, level: str) -> list[Finding]:
     return findings
 
 
-def _directing_up(text: str, facts: Facts, level: str) -> list[Finding]:
+def _directing_up(text: str, facts: Facts, level: str,
+                  given: list[tuple[int, int]]) -> list[Finding]:
     """A unit told to direct the one above it, or the speech ordering its own superior."""
     findings: list[Finding] = []
     for m in DIRECT_RE.finditer(text):
         a, b = m.group("a"), m.group("b")
-        if UNIT_RANK[a] >= UNIT_RANK.get(b, UNIT_RANK.get(b[0], 0)):
+        if UNIT_RANK[a] >= UNIT_RANK.get(b, UNIT_RANK.get(b[0], 0)) or _given(given, m.start()):
             continue  # 街道指导社区: downwards is how it should be
         findings.append(Finding(
             "", line_at(text, m.start()), CATEGORY, ERROR, _clip(text, m.start(), m.end()),
@@ -153,7 +193,7 @@ def _directing_up(text: str, facts: Facts, level: str) -> list[Finding]:
     sup = _superior_re(level, facts.parent)
     if sup is not None:
         for m in sup.finditer(text):
-            if ASKING_RE.search(_clause_before(text, m.start())):
+            if ASKING_RE.search(_clause_before(text, m.start())) or _given(given, m.start()):
                 continue
             findings.append(Finding(
                 "", line_at(text, m.start()), CATEGORY, ERROR, _clip(text, m.start(), m.end()),

@@ -204,7 +204,7 @@ def _same_idea(reading: Reading, r: Rules) -> list[Finding]:
             candidates.update(i for i, n in shared.items() if n >= need)
         if from_brief[j]:
             candidates -= {i for i in candidates if from_brief[i]}  # the brief's own words, twice
-        hit = _first_twin(j, sorted(candidates), clauses, grams, topics, pairs, r)
+        hit = _first_twin(j, sorted(candidates), clauses, grams, topics, pairs, from_brief, r)
         if hit is not None:
             i, why, severity = hit
             findings.append(Finding(
@@ -249,7 +249,13 @@ def _phrase_pairs(text: str, r: Rules) -> frozenset[frozenset[int]]:
 
 def _first_twin(j: int, candidates: list[int], clauses: list[Clause], grams: list[frozenset[str]],
                 topics: list[frozenset[int]], pairs: list[frozenset[frozenset[int]]],
-                r: Rules) -> tuple[int, str, str] | None:
+                from_brief: list[bool], r: Rules) -> tuple[int, str, str] | None:
+    """The first earlier clause that says what clause j says, with why and how severe.
+
+    Near-identical wording counts anywhere; a shared subject only between two clauses the
+    draft wrote itself: genre text on a brief item's subject (a measure against the brief's
+    problem 扬尘管控不够到位) is how the brief gets elaborated, not a repeat.
+    """
     for i in candidates:
         a, b = clauses[i], clauses[j]
         if a.text.rstrip("。！？；") == b.text.rstrip("。！？；") and len(grams[j]) >= 3:
@@ -260,7 +266,7 @@ def _first_twin(j: int, candidates: list[int], clauses: list[Clause], grams: lis
         own_heading = related(a, b) and (a.heading or b.heading)
         if both and not parallel and not own_heading and dice(grams[i], grams[j]) >= NEAR_DUPLICATE:
             return i, "几乎相同", WARNING
-        if related(a, b):
+        if related(a, b) or from_brief[i] or from_brief[j]:
             continue  # a heading and its own points elaborate one subject: not repetition
         common = topics[i] & topics[j]
         if not common:
