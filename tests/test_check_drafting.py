@@ -317,3 +317,11 @@ def test_genre_text_on_a_brief_problems_subject_is_elaboration():
     alone = [f for f in check_text(text) if f.category == "repetition"]
     assert [f.line for f in alone] == [7]  # without the brief, two clauses on 扬尘管控
     assert [f for f in check_text(text, brief=brief) if f.category == "repetition"] == []
+
+
+def test_a_brief_point_worded_as_an_order_is_carried_not_blamed():
+    brief = {"kind": "座谈发言", "topic": "社区治理", "locality": {"name": "东湖街道", "level": "街道"},
+             "meeting": {"title": "全区社区治理座谈会", "date": "2026-05-22"}, "speaker": {"title": "主任"},
+             "measures": [{"title": "建立台账", "points": ["各社区要建立问题台账"]}]}
+    text = "下一步，我们将建立台账：各社区要建立问题台账。以上发言，请批评指正。"
+    assert check_text(text, brief=brief) == []

@@ -8,11 +8,11 @@ The level is the brief's, or else the one the speech most often uses for itself.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from generator import gazetteer as gz
 from generator.checks.model import ERROR, WARNING, Facts, Finding, line_at
 from generator.checks.place import SELF_RE, dominant_level, own_words
+from generator.checks.units import brief_spans
 
 CATEGORY = "level_words"
 WHOLE_RE = re.compile(r"上下|人民|各级|广大|干部群众|党员干部|各族")
@@ -71,43 +71,12 @@ def check_level_words(text: str, facts: Facts) -> list[Finding]:
     level = facts.level or dominant_level(text)
     if not level:
         return []
-    given = _given_spans(text, facts.brief)
+    given = brief_spans(text, facts.brief)
     findings = _self_words(text, facts, level, given)
     findings += _village_words(text, facts, level, given)
     findings += _directing_up(text, facts, level, given)
     findings.sort(key=lambda f: f.line)
     return findings
-
-
-def _brief_texts(brief: Any) -> list[str]:
-    m = brief.meeting
-    texts = [m.title, *m.agenda, *m.attendees, brief.speaker.title]
-    for p in brief.prior_speakers:
-        texts += [p.role, p.did]
-    for a in brief.achievements:
-        texts += [a.title, a.detail]
-    for q in brief.problems:
-        texts += [q.title, q.detail]
-    for x in brief.measures:
-        texts += [x.title, x.owner, *x.points]
-    texts += [t.text for t in brief.targets]
-    return [t for t in texts if t]
-
-
-def _given_spans(text: str, brief: Any) -> list[tuple[int, int]]:
-    """Where the brief's own texts stand in the draft."""
-    if brief is None:
-        return []
-    from generator.wording import fullwidth
-
-    spans: list[tuple[int, int]] = []
-    for item in _brief_texts(brief):
-        for form in {item, fullwidth(item)}:
-            start = text.find(form)
-            while start >= 0:
-                spans.append((start, start + len(form)))
-                start = text.find(form, start + 1)
-    return spans
 
 
 def _given(spans: list[tuple[int, int]], pos: int) -> bool:

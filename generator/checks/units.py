@@ -164,3 +164,35 @@ def related(a: Clause, b: Clause) -> bool:
     """
     (pa, sa), (pb, sb) = a.section, b.section
     return pa == pb and (sa == sb or (pa > 0 and (sa == 0 or sb == 0)))
+
+
+def _brief_texts(brief: Any) -> list[str]:
+    m = brief.meeting
+    texts = [m.title, *m.agenda, *m.attendees, brief.speaker.title]
+    for p in brief.prior_speakers:
+        texts += [p.role, p.did]
+    for a in brief.achievements:
+        texts += [a.title, a.detail]
+    for q in brief.problems:
+        texts += [q.title, q.detail]
+    for x in brief.measures:
+        texts += [x.title, x.owner, *x.points]
+    texts += [t.text for t in brief.targets]
+    return [t for t in texts if t]
+
+
+def brief_spans(text: str, brief: Any) -> list[tuple[int, int]]:
+    """Where the brief's own texts stand in the draft: the draft must carry those as given,
+    so no rule blames it for their words."""
+    if brief is None:
+        return []
+    from generator.wording import fullwidth
+
+    spans: list[tuple[int, int]] = []
+    for item in _brief_texts(brief):
+        for form in {item, fullwidth(item)}:
+            start = text.find(form)
+            while start >= 0:
+                spans.append((start, start + len(form)))
+                start = text.find(form, start + 1)
+    return spans

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from generator.checks.model import ERROR, WARNING, Finding
-from generator.checks.units import REPORT, Reading
+from generator.checks.units import REPORT, Reading, brief_spans
 
 CATEGORY = "voice"
 START = r"(?:^|(?<=[。！？；：，\n]))[ \t　*]*(?:[一二三四五六七八九十]是|同时|此外|另外|特别是|尤其是)?[，、]?"
@@ -37,12 +37,14 @@ def check_voice(reading: Reading) -> list[Finding]:
     if kind != REPORT:
         return []
     text = reading.text
+    given = brief_spans(text, reading.facts.brief)
     findings: list[Finding] = []
     seen: set[int] = set()
     for pattern, severity, why, ours_ok in MARKERS:
         for m in pattern.finditer(text):
             start = m.start("m")
-            if start in seen or (ours_ok and _said_by_us(text, start)):
+            if start in seen or (ours_ok and _said_by_us(text, start)) \
+                    or any(a <= start < b for a, b in given):
                 continue
             seen.add(start)
             clause_end = min((i for i in (text.find(c, start) for c in "。；\n") if i >= 0),
