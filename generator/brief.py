@@ -111,6 +111,7 @@ class Brief:
     deadline: dt.date | None = None
     length: float = DEFAULT_LENGTH
     seed: int | None = None
+    formulations: bool = True  # 提法: the dated guiding wording in directive openings
     source: str = ""
 
     @property
@@ -293,6 +294,16 @@ def integer(raw: Any, src: str, canon: str, ck: Checker) -> int | None:
     return int(value)
 
 
+def boolean(raw: Any, src: str, canon: str, ck: Checker) -> bool | None:
+    if isinstance(raw, bool):
+        return raw
+    words = {"是": True, "否": False, "开": True, "关": False, "true": True, "false": False}
+    if isinstance(raw, str) and raw.strip().lower() in words:
+        return words[raw.strip().lower()]
+    ck.add(f"应当是 true 或 false（是/否），实际是 {raw!r}。", src, canon)
+    return None
+
+
 def minutes(raw: Any, src: str, canon: str, ck: Checker) -> float | None:
     value = number(raw, src, canon, ck)
     if value is None:
@@ -405,6 +416,7 @@ def brief_fields(kinds: Iterable[str], topics: Iterable[str]) -> tuple[Field, ..
         Field("deadline", "时限", date),
         Field("length", "时长", minutes),
         Field("seed", "随机种子", integer),
+        Field("formulations", "提法", boolean),  # docs/brief.md, extra keys; generator/formulations.py
     )
 
 

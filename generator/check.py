@@ -15,6 +15,9 @@ structure      error     主持词 without the recap, 座谈发言 without its c
 stale_time     error     今年 vs year, periods not over yet, past deadlines, 截至 dates
 copied         error     a run of ≥ 30 characters shared with a corpus speech
 twins          error     another draft of this run with 5-shingle Jaccard > 0.5
+formulation    error     提法 outside its dates (templates/formulations.yaml): 十九大精神
+                         in 2026, 十四五 as the current plan, a plenum before it met;
+                         skipped (said once) when the draft has no date
 form           warning   half-width punctuation, doubled marks, unbalanced pairs,
                          heading numbers that skip/repeat or mix styles
 =============  ========  ==========================================================
@@ -35,6 +38,7 @@ from typing import Any
 from generator.checks.dates import check_stale_time
 from generator.checks.drafting import check_drafting
 from generator.checks.form import check_form
+from generator.checks.formulation import check_formulations, draft_date
 from generator.checks.model import (
     CATEGORY_NAMES,
     ERROR,
@@ -67,6 +71,8 @@ def check_text(text: str, *, brief: Any = None, meta: dict[str, Any] | None = No
     findings = (check_placeholders(text) + check_wrong_place(text, facts)
                 + check_stale_time(text, facts) + check_form(text)
                 + check_drafting(text, facts, meta))
+    day = draft_date(text, facts)  # 提法 needs the draft's date: brief, else title block
+    findings += check_formulations(text, day) if day else []
     findings.sort(key=lambda f: (f.line, f.severity != ERROR))
     return findings
 
@@ -85,6 +91,7 @@ class FileReport:
     file: str
     chars: int
     findings: list[Finding] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # categories not checked (提法 without a date)
 
     @property
     def minutes(self) -> float:
@@ -142,7 +149,10 @@ def _check_one(path: Path) -> tuple[FileReport, str, int]:
     for f in found:
         f.file = name
         f.line += draft.line_offset
-    return FileReport(name, count_chars(draft.body), found), draft.body, draft.line_offset
+    report = FileReport(name, count_chars(draft.body), found)
+    if draft_date(draft.body, facts) is None:
+        report.skipped.append("提法")
+    return report, draft.body, draft.line_offset
 
 
 def _map_files(files: list[Path]) -> list[tuple[FileReport, str, int]]:
@@ -262,6 +272,11 @@ def check_command(files: list[Path], brief: Path | None, corpus: Path | None, as
             library = TemplateLibrary()
         loaded = load_brief(brief, library.kinds(), library.topics())
     reports = check_files(files, brief=loaded, corpus=folders)
+    undated = [r.file for r in reports if "提法" in r.skipped]
+    if undated:  # said once per run, not once per file
+        which = undated[0] if len(undated) == 1 else f"{len(undated)}篇稿子"
+        print(f"提示：无法确定{which}的日期（标题下没有“（2026年5月8日）”这样的日期，也没有给 --brief），"
+              "未检查提法。", file=sys.stderr)
     if as_json:
         sys.stdout.write(json.dumps(reports_to_json(reports), ensure_ascii=False, indent=2) + "\n")
     else:

@@ -218,7 +218,7 @@ def check_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出")] = False,
     templates: TemplatesOpt = None,
 ) -> None:
-    """校对讲话稿：占位符、地名、层级用语、时间、格式、照抄、雷同、内部重复、语气、简报遗漏、结构。"""
+    """校对讲话稿：占位符、地名、层级用语、时间、提法、格式、照抄、雷同、内部重复、语气、简报遗漏、结构。"""
     from generator.check import check_command
 
     code = run(lambda: check_command(files, brief=brief, corpus=corpus, as_json=as_json,

@@ -19,6 +19,7 @@ from generator.brief import Brief, load_brief
 from generator.draft import Draft, parse_markup
 from generator.environment import cached_env, describe_template_error
 from generator.errors import TemplateError
+from generator.formulations import DIRECTIVE_KINDS, formulation_context, load_bank
 from generator.packs import TemplateDirs, load_pack, load_phrases, make_substitute
 from generator.variation import Variation
 from generator.wording import (
@@ -222,7 +223,10 @@ class Renderer:
                 "problems": problems, "problems_preferred": p_pref}
         tokens = {**words, "工作": pack["work"], "简称": pack["short"], "事业": pack["cause"],
                   "会议": title, "上级": base["parent_lead"]}
-        return {**base, "pack": pack, "tokens": tokens}
+        # 提法 hook (issue 12): dated guiding wording + year phrase; see generator/formulations.py
+        tifa = formulation_context(brief.meeting.date, load_bank(self.dirs.search),
+                                   enabled=brief.formulations and brief.kind in DIRECTIVE_KINDS)
+        return {**base, "pack": pack, "tokens": tokens, "tifa": tifa}
 
     def _markup(self, brief: Brief, base: dict[str, Any], scale: float) -> str:
         if self._phrases is None:

@@ -21,6 +21,7 @@ CATEGORY_NAMES = {
     "voice": "语气",
     "coverage": "简报遗漏",
     "structure": "结构",
+    "formulation": "提法",
 }
 
 

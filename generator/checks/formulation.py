@@ -1,0 +1,132 @@
+"""提法: formulations that were not yet, or no longer, right on the draft's date.
+
+The draft's date is the brief's meeting date, else the date under the title
+(（2026年5月8日）). Each sentence is matched against the bank, longest entry
+first, so a span judged as 十四五收官之年 is not judged again as 十四五. A
+plenum list such as 二十届二中、三中、四中全会 names each plenum in it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from generator.checks.model import ERROR, Facts, Finding, line_at
+from generator.formulations import Bank, Formulation, load_bank
+
+SENTENCE_RE = re.compile(r"[^。！？；\n]+[。！？；]?")
+TITLE_DATE_RE = re.compile(r"[（(]\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*[）)]")
+TITLE_LINES = 8  # the title block: title, speaker, date — before 同志们
+YEAR_RE = re.compile(r"(?<![\d.])((?:19|20)\d{2})\s*年")
+PLENUM_RE = re.compile(r"(十九|二十)届((?:[一二三四五六七]中(?:全会)?[、和及与]?)+)全会")
+ORDINAL_RE = re.compile(r"[一二三四五六七]中")
+# Before a plan or meeting: planning for it, or the meeting still to come, is fine.
+AHEAD = re.compile(r"即将|将于|将要|筹备|谋划|编制|研究|前期|迎接|召开前|前夕|开局|起好步|开好局|衔接|展望"
+                   r"|草案|征求意见|着眼|时期|期间")
+# After a plan or campaign: looking back on it is fine.
+BACK = re.compile(r"以来|时期|期间|收官|圆满|完成|胜利|成就|成效|成果|回顾|过去|总结|已|去年|上一|五年来")
+CATEGORY = "formulation"
+
+
+def cn(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def title_date(text: str) -> dt.date | None:
+    """The date in the draft's title block, e.g. 区委书记（2026年5月8日）."""
+    head = "\n".join(text.lstrip().splitlines()[:TITLE_LINES])
+    head = head.split("同志们", 1)[0]
+    m = TITLE_DATE_RE.search(head)
+    if not m:
+        return None
+    try:
+        return dt.date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        return None
+
+
+def draft_date(text: str, facts: Facts) -> dt.date | None:
+    return facts.date or title_date(text)
+
+
+def _excerpt(sentence: str, start: int, end: int, width: int = 60) -> str:
+    """The sentence, quoted whole when short, else cut around the formulation."""
+    s = sentence.strip()
+    if len(s) <= width:
+        return s
+    lead = sentence.find(s)
+    a = max(0, start - lead - (width - (end - start)) // 2)
+    b = min(len(s), a + width)
+    a = max(0, b - width)
+    return ("…" if a else "") + s[a:b] + ("…" if b < len(s) else "")
+
+
+def _advice(entry: Formulation, said: str, day: dt.date, bank: Bank) -> str:
+    when = f"稿子日期为{cn(day)}"
+    if day < entry.valid_from:
+        if entry.kind == "会议精神":
+            return f"{when}，{entry.text}{cn(entry.valid_from)}才召开，此时不应提及“{said}”"
+        if entry.kind == "规划时期":
+            return f"{when}，“{said}”要到{cn(entry.valid_from)}才适用，不能当作已在实施"
+        now = bank.guiding(day) if entry.kind == "指导思想" else None
+        tail = f"，此时应为“{now.text}”" if now and now.text != entry.text else ""
+        return f"{when}，“{said}”自{cn(entry.valid_from)}起才使用{tail}"
+    assert entry.valid_to is not None
+    if entry.kind == "指导思想":
+        now = bank.guiding(day)
+        tail = f"，应为“{now.text}”" if now else ""
+        return f"{when}，“{said}”已过时（只用到{cn(entry.valid_to)}）{tail}"
+    if entry.kind == "规划时期":
+        if entry.text.endswith("之年"):
+            return f"{when}，“{said}”只适用于{entry.valid_from.year}年，回顾时请写明年份"
+        tail = f"，当前规划为“{entry.replacement}”" if entry.replacement else ""
+        return (f"{when}，“{entry.text}”规划期已于{cn(entry.valid_to)}结束，不能当作当前或今后的规划"
+                f"（回顾时写“{entry.text}”时期、“{entry.text}”以来）{tail}")
+    tail = f"，应改为“{entry.replacement}”" if entry.replacement else ""
+    return f"{when}，“{said}”自{cn(entry.valid_to + dt.timedelta(days=1))}起已不再使用{tail}"
+
+
+def _excused(entry: Formulation, sentence: str, day: dt.date) -> bool:
+    """Forward talk before a plan or meeting, or looking back after it, is not an error."""
+    dated = any(int(y) != day.year for y in YEAR_RE.findall(sentence))
+    if day < entry.valid_from:
+        return entry.looking_ahead and (dated or (bool(AHEAD.search(sentence)) and "以来" not in sentence))
+    return entry.looking_back and (dated or bool(BACK.search(sentence)))
+
+
+def _judge(entry: Formulation, said: str, sentence: str, start: int, end: int, offset: int,
+           text: str, day: dt.date, bank: Bank) -> Finding | None:
+    if entry.valid_on(day) or _excused(entry, sentence, day):
+        return None
+    return Finding("", line_at(text, offset + start), CATEGORY, ERROR,
+                   _excerpt(sentence, start, end), _advice(entry, said, day, bank))
+
+
+def check_formulations(text: str, day: dt.date, bank: Bank | None = None) -> list[Finding]:
+    """Every formulation in ``text`` outside its validity on ``day`` (one finding per mention)."""
+    bank = bank or load_bank()
+    ordered = bank.by_specificity()
+    findings: list[Finding] = []
+    for s in SENTENCE_RE.finditer(text):
+        sentence = s.group(0)
+        taken: list[tuple[int, int]] = []
+        for entry in ordered:
+            for m in entry.regex.finditer(sentence):
+                if any(m.start() < b and a < m.end() for a, b in taken):
+                    continue
+                taken.append((m.start(), m.end()))
+                found = _judge(entry, m.group(0), sentence, m.start(), m.end(), s.start(), text, day, bank)
+                if found:
+                    findings.append(found)
+        for m in PLENUM_RE.finditer(sentence):  # 二十届二中、三中、四中全会: each plenum named
+            if any(m.start() < b and a < m.end() for a, b in taken):
+                continue
+            for ordinal in ORDINAL_RE.findall(m.group(2)):
+                entry = bank.find(f"{m.group(1)}届{ordinal}全会")
+                if entry is None:
+                    continue
+                found = _judge(entry, m.group(0), sentence, m.start(), m.end(), s.start(), text, day, bank)
+                if found:
+                    findings.append(found)
+                    break
+    return findings
