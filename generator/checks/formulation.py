@@ -25,6 +25,7 @@ AHEAD = re.compile(r"即将|将于|将要|筹备|谋划|编制|研究|前期|迎
                    r"|草案|征求意见|着眼|时期|期间")
 # After a plan or campaign: looking back on it is fine.
 BACK = re.compile(r"以来|时期|期间|收官|圆满|完成|胜利|成就|成效|成果|回顾|过去|总结|已|去年|上一|五年来")
+CLAUSE_MARKS = "，,；;：:。！？"
 CATEGORY = "formulation"
 
 
@@ -62,6 +63,8 @@ def _excerpt(sentence: str, start: int, end: int, width: int = 60) -> str:
 
 
 def _advice(entry: Formulation, said: str, day: dt.date, bank: Bank) -> str:
+    if said.count("”") > said.count("“"):  # the pattern took 十五五” of “十五五”规划纲要
+        said = "“" + said
     when = f"稿子日期为{cn(day)}"
     if day < entry.valid_from:
         if entry.kind == "会议精神":
@@ -86,17 +89,25 @@ def _advice(entry: Formulation, said: str, day: dt.date, bank: Bank) -> str:
     return f"{when}，“{said}”自{cn(entry.valid_to + dt.timedelta(days=1))}起已不再使用{tail}"
 
 
-def _excused(entry: Formulation, sentence: str, day: dt.date) -> bool:
+def _clause(sentence: str, start: int, end: int) -> str:
+    """The rest of the clause (between commas) around a mention: cues elsewhere in the sentence,
+    or inside the formulation itself (收官 in 十三五收官之年), don't count."""
+    a = max(sentence.rfind(c, 0, start) for c in CLAUSE_MARKS) + 1
+    ends = [i for i in (sentence.find(c, end) for c in CLAUSE_MARKS) if i >= 0]
+    return sentence[a:start] + "|" + sentence[end:min(ends) if ends else len(sentence)]
+
+
+def _excused(entry: Formulation, clause: str, day: dt.date) -> bool:
     """Forward talk before a plan or meeting, or looking back after it, is not an error."""
-    dated = any(int(y) != day.year for y in YEAR_RE.findall(sentence))
+    dated = any(int(y) != day.year for y in YEAR_RE.findall(clause))
     if day < entry.valid_from:
-        return entry.looking_ahead and (dated or (bool(AHEAD.search(sentence)) and "以来" not in sentence))
-    return entry.looking_back and (dated or bool(BACK.search(sentence)))
+        return entry.looking_ahead and (dated or (bool(AHEAD.search(clause)) and "以来" not in clause))
+    return entry.looking_back and (dated or bool(BACK.search(clause)))
 
 
 def _judge(entry: Formulation, said: str, sentence: str, start: int, end: int, offset: int,
            text: str, day: dt.date, bank: Bank) -> Finding | None:
-    if entry.valid_on(day) or _excused(entry, sentence, day):
+    if entry.valid_on(day) or _excused(entry, _clause(sentence, start, end), day):
         return None
     return Finding("", line_at(text, offset + start), CATEGORY, ERROR,
                    _excerpt(sentence, start, end), _advice(entry, said, day, bank))
