@@ -28,6 +28,10 @@ FILE_NAME = "formulations.yaml"
 BUILTIN_BANK = PROJECT_ROOT / "templates" / FILE_NAME
 MAX_BANK_BYTES = 1_000_000
 KINDS = ("指导思想", "会议精神", "规划时期", "名称变更")
+MAX_PATTERN = 300
+# A repeated group that itself repeats, e.g. (a+)+ or (?:ab*){2,}: backtracking can take forever
+# on a long line, and an office's bank may come from anywhere.
+NESTED_REPEAT = re.compile(r"\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)[+*{]")
 #: Kinds whose speaker gives directions; only these carry the guiding formulation.
 DIRECTIVE_KINDS = frozenset({"推进会", "动员部署会", "总结部署会"})
 FIELDS = ("text", "kind", "valid_from", "valid_to", "replacement", "note", "pattern",
@@ -178,7 +182,9 @@ def _entry(raw: Any, path: str, file: str, located: Any, problems: list[Problem]
                 bad(key, "应当是 true 或 false。")
             else:
                 values[key] = raw[key]
-    if "pattern" in values:
+    if "pattern" in values and (len(values["pattern"]) > MAX_PATTERN or NESTED_REPEAT.search(values["pattern"])):
+        bad("pattern", f"正则表达式过长（上限 {MAX_PATTERN} 字符）或含嵌套重复（如 (a+)+），校对时可能极慢，请改写。")
+    elif "pattern" in values:
         try:
             compiled = re.compile(values["pattern"])
         except re.error as exc:

@@ -214,6 +214,8 @@ entries:
     ("verified_to: 2026-01-01\nentries:\n  - {text: 甲, kind: 指导思想, valid_from: 2020-01-01, "
      "note: 出处, pattern: '(甲'}\n", "正则表达式有误", ":3:"),
     ("verified_to: 2026-01-01\nentries:\n  - {text: 甲, kind: 指导思想, valid_from: 2020-01-01, "
+     "note: 出处, pattern: '(a+)+$'}\n", "嵌套重复", ":3:"),
+    ("verified_to: 2026-01-01\nentries:\n  - {text: 甲, kind: 指导思想, valid_from: 2020-01-01, "
      "note: 出处, valid: true}\n", "未知的键 `valid`", ":3:"),
     ("verified_to: 2026-01-01\nentries:\n  - {text: 甲, kind: 指导思想, valid_from: 2020-01-01, "
      "note: 出处, render: 是}\n", "true 或 false", ":3:"),
