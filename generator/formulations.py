@@ -52,7 +52,6 @@ class Formulation:
     render: bool = False  # render may print it (the period's guiding wording, a year phrase)
     looking_back: bool = False  # after valid_to, a retrospective mention is fine
     looking_ahead: bool = False  # before valid_from, a forward-looking mention is fine
-    source: str = ""
 
     def valid_on(self, day: dt.date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
@@ -66,7 +65,6 @@ class Formulation:
 class Bank:
     entries: tuple[Formulation, ...]
     verified_to: dt.date
-    files: tuple[str, ...] = ()
 
     def _current(self, kind: str, day: dt.date) -> Formulation | None:
         found = [e for e in self.entries if e.render and e.kind == kind and e.valid_on(day)]
@@ -194,7 +192,7 @@ def _entry(raw: Any, path: str, file: str, located: Any, problems: list[Problem]
                 bad("pattern", "正则表达式不能匹配空字符串。")
     if len(problems) != before:
         return None
-    return Formulation(kind=kind, source=file, **values)
+    return Formulation(kind=kind, **values)
 
 
 def parse_bank(located: Any, file: str, *, need_horizon: bool) -> tuple[list[Formulation], dt.date | None]:
@@ -255,7 +253,7 @@ def _load(files: tuple[tuple[str, float], ...]) -> Bank:
             merged[e.text] = e
         horizon = own or horizon
     assert horizon is not None
-    return Bank(tuple(merged.values()), horizon, tuple(name for name, _ in files))
+    return Bank(tuple(merged.values()), horizon)
 
 
 def bank_files(search: Iterable[Path]) -> list[Path]:
