@@ -38,6 +38,7 @@ from typing import Any
 from generator.batchio import District, read_batch
 from generator.brief import Brief, brief_from_located
 from generator.errors import ExportError, SpeechgenError
+from generator.formulations import warn_for
 from generator.packs import TemplateDirs
 
 NAME_CHARS = 120  # longest file name, extension included
@@ -305,6 +306,7 @@ def plan(districts: Iterator[District], settings: Settings, kinds: list[str],
             yield Task(district.number, label, status=FAILED, message=_problem_report(district, exc))
             continue
         label = brief.locality.name
+        warn_for(brief, settings.dirs.search)  # 提法 horizon, once per batch (workers stay quiet)
         name = book.claim(f"{brief.locality.name}-{brief.meeting.title}", settings.fmt)
         try:
             target = inside(settings.out_dir, name)

@@ -97,10 +97,19 @@ _warned: set[str] = set()
 
 
 def warn_once(message: str) -> None:
-    """One line on stderr per message per process (a batch of districts warns once)."""
-    if message and message not in _warned:
+    """One line on stderr per message, from the main process only: batch workers stay
+    quiet and the batch warns once from its parent (see :func:`warn_for`)."""
+    import multiprocessing
+
+    if message and message not in _warned and multiprocessing.parent_process() is None:
         _warned.add(message)
         print(message, file=sys.stderr)
+
+
+def warn_for(brief: Any, search: Sequence[Path]) -> None:
+    """The horizon warning for a brief whose draft will carry the guiding wording."""
+    if brief.formulations and brief.kind in DIRECTIVE_KINDS:
+        warn_once(horizon_warning(brief.meeting.date, load_bank(search)))
 
 
 def formulation_context(day: dt.date, bank: Bank, *, enabled: bool = True) -> dict[str, str]:

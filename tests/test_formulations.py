@@ -336,3 +336,11 @@ def test_no_false_alarms_over_the_golden_drafts():
     reports = check_files(goldens, corpus=None)
     assert all(r.skipped == [] for r in reports)  # each dated by its title block
     assert [f for r in reports for f in r.findings if f.category == "formulation"] == []
+
+
+def test_a_batch_warns_once_not_once_per_worker(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "generator", "batch", str(ROOT / "examples" / "batch.yaml"),
+                           "-o", str(tmp_path / "out"), "--jobs", "2"], cwd=ROOT, capture_output=True,
+                          text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.count("提法库只核对到") == 1
