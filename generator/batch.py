@@ -306,7 +306,7 @@ def plan(districts: Iterator[District], settings: Settings, kinds: list[str],
             yield Task(district.number, label, status=FAILED, message=_problem_report(district, exc))
             continue
         label = brief.locality.name
-        warn_for(brief, settings.dirs.search)  # 提法 horizon, once per batch (workers stay quiet)
+        warn_for(brief, settings.dirs)  # 提法 horizon, once per batch (workers stay quiet)
         name = book.claim(f"{brief.locality.name}-{brief.meeting.title}", settings.fmt)
         try:
             target = inside(settings.out_dir, name)

@@ -65,14 +65,15 @@ TWIN_THRESHOLD = 0.5
 TWINS_PER_FILE = 5
 
 
-def check_text(text: str, *, brief: Any = None, meta: dict[str, Any] | None = None) -> list[Finding]:
+def check_text(text: str, *, brief: Any = None, meta: dict[str, Any] | None = None,
+               bank: Any = None) -> list[Finding]:
     """All single-text categories on one text; meta is the file's front matter, if any."""
     facts = facts_from_brief(brief)
     findings = (check_placeholders(text) + check_wrong_place(text, facts)
                 + check_stale_time(text, facts) + check_form(text)
                 + check_drafting(text, facts, meta))
     day = draft_date(text, facts)  # 提法 needs the draft's date: brief, else title block
-    findings += check_formulations(text, day) if day else []
+    findings += check_formulations(text, day, bank) if day else []
     findings.sort(key=lambda f: (f.line, f.severity != ERROR))
     return findings
 
@@ -136,7 +137,7 @@ def _check_one(path: Path) -> tuple[FileReport, str, int]:
     facts, index, minimum = _shared["facts"], _shared["index"], _shared["minimum"]
     draft = read_draft(path)
     name = str(draft.path)
-    found = check_text(draft.body, brief=facts, meta=draft.meta)
+    found = check_text(draft.body, brief=facts, meta=draft.meta, bank=_shared.get("bank"))
     if index is not None and len(index):
         match = index.longest(draft.body, minimum=minimum)
         if match:
@@ -175,9 +176,13 @@ def _map_files(files: list[Path]) -> list[tuple[FileReport, str, int]]:
 
 
 def check_files(files: list[Path], *, brief: Any = None, corpus: Path | list[Path] | None = None,
-                copy_minimum: int = COPY_MINIMUM, twin_threshold: float = TWIN_THRESHOLD) -> list[FileReport]:
-    """Check each file on its own, against the corpus, and against each other (twins)."""
-    _shared.update(facts=facts_from_brief(brief), minimum=copy_minimum,
+                copy_minimum: int = COPY_MINIMUM, twin_threshold: float = TWIN_THRESHOLD,
+                library: Any = None) -> list[FileReport]:
+    """Check each file on its own, against the corpus, and against each other (twins).
+    ``library`` (a TemplateLibrary) layers an office's formulations.yaml over the built-in 提法 bank."""
+    from generator.formulations import load_bank
+
+    _shared.update(facts=facts_from_brief(brief), minimum=copy_minimum, bank=load_bank(library),
                    index=load_corpus(corpus, {p.resolve() for p in files if p.exists()}))
     try:
         results = _map_files(files)
@@ -271,7 +276,7 @@ def check_command(files: list[Path], brief: Path | None, corpus: Path | None, as
 
             library = TemplateLibrary()
         loaded = load_brief(brief, library.kinds(), library.topics())
-    reports = check_files(files, brief=loaded, corpus=folders)
+    reports = check_files(files, brief=loaded, corpus=folders, library=library)
     undated = [r.file for r in reports if "提法" in r.skipped]
     if undated:  # said once per run, not once per file
         which = undated[0] if len(undated) == 1 else f"{len(undated)}篇稿子"

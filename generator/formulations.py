@@ -16,16 +16,14 @@ import datetime as dt
 import functools
 import re
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator import PROJECT_ROOT
 from generator.errors import BriefError, Problem, TemplateError
 
 FILE_NAME = "formulations.yaml"
-BUILTIN_BANK = PROJECT_ROOT / "templates" / FILE_NAME
 MAX_BANK_BYTES = 1_000_000
 KINDS = ("指导思想", "会议精神", "规划时期", "名称变更")
 MAX_PATTERN = 300
@@ -106,10 +104,10 @@ def warn_once(message: str) -> None:
         print(message, file=sys.stderr)
 
 
-def warn_for(brief: Any, search: Sequence[Path]) -> None:
+def warn_for(brief: Any, library: Any = None) -> None:
     """The horizon warning for a brief whose draft will carry the guiding wording."""
     if brief.formulations and brief.kind in DIRECTIVE_KINDS:
-        warn_once(horizon_warning(brief.meeting.date, load_bank(search)))
+        warn_once(horizon_warning(brief.meeting.date, load_bank(library)))
 
 
 def formulation_context(day: dt.date, bank: Bank, *, enabled: bool = True) -> dict[str, str]:
@@ -265,18 +263,26 @@ def _load(files: tuple[tuple[str, float], ...]) -> Bank:
     return Bank(tuple(merged.values()), horizon)
 
 
+def builtin_bank() -> Path:
+    """The shipped bank, inside the wheel or the checkout's templates/."""
+    from generator.library import builtin_templates
+
+    return builtin_templates() / FILE_NAME
+
+
 def bank_files(search: Iterable[Path]) -> list[Path]:
     """The bank files to layer, built-in first: ``search`` lists folders, the user's first."""
+    builtin = builtin_bank()
     found = [Path(p) / FILE_NAME for p in search]
-    found = [p for p in found if p.is_file()]
-    builtin = BUILTIN_BANK.resolve()
-    ordered = [BUILTIN_BANK] + [p for p in reversed(found) if p.resolve() != builtin]
-    return ordered
+    users = [p for p in reversed(found) if p.is_file() and p.resolve() != builtin.resolve()]
+    return [builtin, *users]
 
 
-def load_bank(search: Sequence[Path] | None = None) -> Bank:
-    """The built-in bank, with any ``formulations.yaml`` found in ``search`` layered over it."""
-    files = bank_files(search or ())
-    if not BUILTIN_BANK.is_file():
-        raise TemplateError(f"找不到内置提法库：{BUILTIN_BANK}")
+def load_bank(library: Any = None) -> Bank:
+    """The built-in bank, with the ``formulations.yaml`` of a user templates folder layered
+    over it. ``library`` is a TemplateLibrary (its ``search`` folders) or a list of folders."""
+    search = getattr(library, "search", library) or ()
+    files = bank_files(search)
+    if not files[0].is_file():
+        raise TemplateError(f"找不到内置提法库：{files[0]}。请重新安装 speechgen。")
     return _load(tuple((str(p), p.stat().st_mtime) for p in files))

@@ -150,12 +150,14 @@ class TemplateLibrary:
                 load_pack(self, topic)
             except TemplateError as exc:
                 problems += exc.problems or [Problem(exc.message, str(path))]
+        from generator.formulations import load_bank
         from generator.starter import read_starter_file
 
         for base in self.search:
             if user_only and base != self.user:
                 continue
-            for name, check in (("phrases.yaml", check_phrase_file), ("starter.yaml", read_starter_file)):
+            for name, check in (("phrases.yaml", check_phrase_file), ("starter.yaml", read_starter_file),
+                                ("formulations.yaml", lambda path: load_bank([path.parent]))):  # 提法 (#12)
                 path = base / name
                 if path.is_file():
                     try:

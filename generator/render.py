@@ -224,7 +224,7 @@ class Renderer:
         tokens = {**words, "工作": pack["work"], "简称": pack["short"], "事业": pack["cause"],
                   "会议": title, "上级": base["parent_lead"]}
         # 提法 hook (issue 12): dated guiding wording + year phrase; see generator/formulations.py
-        tifa = formulation_context(brief.meeting.date, load_bank(self.dirs.search),
+        tifa = formulation_context(brief.meeting.date, load_bank(self.library),
                                    enabled=brief.formulations and brief.kind in DIRECTIVE_KINDS)
         return {**base, "pack": pack, "tokens": tokens, "tifa": tifa}
 

@@ -224,7 +224,7 @@ def test_a_broken_bank_is_a_clear_located_error(tmp_path, monkeypatch, body, exp
     import generator.formulations as formulations
 
     path = write_bank(tmp_path, body) / "formulations.yaml"
-    monkeypatch.setattr(formulations, "BUILTIN_BANK", path)
+    monkeypatch.setattr(formulations, "builtin_bank", lambda: path)
     with pytest.raises(TemplateError) as err:
         load_bank()
     message = err.value.render()
@@ -235,7 +235,7 @@ def test_a_broken_office_bank_stops_render_with_exit_2(tmp_path, make_brief):
     folder = write_bank(tmp_path / "office", "entries:\n  - {text: 甲, kind: 指导思想}\n")
     result = CliRunner().invoke(app, ["render", str(make_brief()), "--templates", str(folder)])
     assert result.exit_code == 2
-    assert "提法库" in result.output and "valid_from" in result.output
+    assert "formulations.yaml:2:5" in result.output and "valid_from" in result.output
 
 
 # ---------------------------------------------------------------- check
@@ -300,9 +300,8 @@ def test_an_undated_draft_is_said_once_and_skipped(tmp_path):
     a, b = tmp_path / "a.md", tmp_path / "b.md"
     for p in (a, b):
         p.write_text("# 讲话\n\n同志们：\n\n深入贯彻党的十九大精神。\n", encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "generator", "check", str(a), str(b), "--json",
-                           "--corpus", str(tmp_path / "none")], cwd=ROOT, capture_output=True, text=True,
-                          check=False)
+    proc = subprocess.run([sys.executable, "-m", "generator", "check", str(a), str(b), "--json"],
+                          cwd=ROOT, capture_output=True, text=True, check=False)
     assert proc.stderr.count("无法确定") == 1 and "2篇稿子" in proc.stderr and "未检查提法" in proc.stderr
     import json
 
@@ -344,3 +343,34 @@ def test_a_batch_warns_once_not_once_per_worker(tmp_path):
                           text=True, check=False)
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr.count("提法库只核对到") == 1
+
+
+def test_check_uses_the_office_bank_given_with_templates(tmp_path):
+    folder = write_bank(tmp_path / "office", """\
+entries:
+  - text: 创建国家卫生城市
+    kind: 名称变更
+    valid_from: 2000-01-01
+    valid_to: 2025-12-31
+    replacement: 巩固国家卫生城市创建成果
+    note: 本市爱卫办2026年1月通知（示例）。
+""")
+    draft = tmp_path / "稿.md"
+    draft.write_text("# 讲话\n\n区长（2026年5月8日）\n\n同志们：\n\n要继续创建国家卫生城市。\n", encoding="utf-8")
+    args = [sys.executable, "-m", "generator", "check", str(draft), "--json"]
+    plain = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, check=False)
+    office = subprocess.run([*args, "--templates", str(folder)], cwd=ROOT, capture_output=True, text=True,
+                            check=False)
+    import json
+
+    def formulation(proc):
+        return [f["advice"] for f in json.loads(proc.stdout)["findings"] if f["category"] == "formulation"]
+
+    assert formulation(plain) == []
+    assert len(formulation(office)) == 1 and "巩固国家卫生城市创建成果" in formulation(office)[0]
+
+
+def test_a_broken_office_bank_is_refused_when_the_library_loads(tmp_path, make_brief):
+    folder = write_bank(tmp_path / "office", "entries:\n  - {text: 甲, kind: 指导思想}\n")
+    result = CliRunner().invoke(app, ["validate", str(make_brief()), "--templates", str(folder)])
+    assert result.exit_code == 2 and "formulations.yaml:2:5" in result.output
