@@ -37,7 +37,7 @@ from typing import Any
 
 from generator.batchio import District, read_batch
 from generator.brief import Brief, brief_from_located
-from generator.errors import ExportError, SpeechgenError
+from generator.errors import ExportError, SpeechgenError, os_error_message
 from generator.formulations import warn_for
 from generator.packs import TemplateDirs
 
@@ -223,6 +223,7 @@ class Settings:
     force: bool
     dirs: TemplateDirs
     exact: bool
+    inputs: tuple[Path, ...] = ()  # files this batch reads: never overwritten, even with --force
 
 
 @dataclass
@@ -263,7 +264,7 @@ def work(task: Task) -> Result:
     if task.brief is None:
         return Result(task.number, task.label, task.name, task.status, task.message)
     from generator.export import draft_bytes
-    from generator.writers.text import atomic_write
+    from generator.writers.output import atomic_write
 
     assert _WORKER is not None
     settings, renderer = _WORKER
@@ -272,11 +273,11 @@ def work(task: Task) -> Result:
         data = draft_bytes(draft, settings.fmt, script=settings.script,
                            reference_docx=settings.reference_docx)
         target = inside(settings.out_dir, task.name)
-        atomic_write(target, data, force=settings.force)
+        atomic_write(target, data, force=settings.force, inputs=settings.inputs)
     except SpeechgenError as exc:
         return Result(task.number, task.label, task.name, FAILED, exc.render())
     except OSError as exc:
-        return Result(task.number, task.label, task.name, FAILED, f"无法写入：{exc.strerror or exc}")
+        return Result(task.number, task.label, task.name, FAILED, os_error_message(exc, task.name, "写入"))
     except Exception as exc:  # one district's template bug must not stop the batch
         return Result(task.number, task.label, task.name, FAILED, f"内部错误：{exc!r}")
     return Result(task.number, task.label, task.name, WRITTEN, "", draft.chars,
@@ -331,35 +332,11 @@ class Report:
         return sum(1 for r in self.rows if r.status == status)
 
 
-def _sweep(out_dir: Path, names: set[str]) -> None:
-    """After an abort, remove temp files a killed worker may have left behind."""
-    for name in names:
-        for tmp in out_dir.glob(f".{glob_escape(name)}.*.tmp"):
-            try:
-                tmp.unlink()
-            except OSError:
-                pass
+def _sweep(out_dir: Path) -> int:
+    """Remove temp files of runs (or workers) that are gone; live runs' files stay."""
+    from generator.writers.output import sweep_stale
 
-
-STALE_TMP = re.compile(r"^\..+\.(?:md|txt|docx|csv)\.[A-Za-z0-9_]{8}\.tmp$")
-
-
-def _sweep_stale(out_dir: Path) -> int:
-    """Before a (re-)run, remove temp files of a batch that was killed (SIGKILL leaves them)."""
-    removed = 0
-    with os.scandir(out_dir) as entries:
-        for entry in entries:
-            if STALE_TMP.match(entry.name) and entry.is_file(follow_symlinks=False):
-                try:
-                    os.unlink(entry.path)
-                    removed += 1
-                except OSError:
-                    pass
-    return removed
-
-
-def glob_escape(text: str) -> str:
-    return re.sub(r"([*?\[])", r"[\1]", text)
+    return sweep_stale(out_dir)
 
 
 def run_batch(batch_path: Path, out_dir: Path, *, fmt: str = "md", jobs: int | None = None,
@@ -378,10 +355,11 @@ def run_batch(batch_path: Path, out_dir: Path, *, fmt: str = "md", jobs: int | N
     if out_dir.exists() and not out_dir.is_dir():
         raise ExportError(f"输出目录 {out_dir} 已存在且不是目录。")
     out_dir.mkdir(parents=True, exist_ok=True)
-    _sweep_stale(out_dir)
+    _sweep(out_dir)
     dirs = dirs or TemplateDirs()
+    inputs = tuple(p for p in (batch_path, defaults, reference_docx) if p is not None)
     settings = Settings(out_dir.resolve(), fmt, script, reference_docx, force, dirs,
-                        exact=batch.total <= EXACT_LIMIT)
+                        exact=batch.total <= EXACT_LIMIT, inputs=inputs)
     report = Report(batch.total, similarity=Similarity(settings.exact, batch.total))
     tasks = plan(batch.districts, settings, dirs.kinds(), dirs.topics())
     jobs = max(1, min(jobs or os.cpu_count() or 1, batch.total))
@@ -405,8 +383,6 @@ def run_batch(batch_path: Path, out_dir: Path, *, fmt: str = "md", jobs: int | N
 
     chunk = max(1, min(8, batch.total // (jobs * 8)))
     window = threading.Semaphore(chunk * jobs * 4 + chunk)
-    inflight: set[str] = set()
-
     stopping = threading.Event()
 
     def bounded() -> Iterator[Task]:
@@ -414,15 +390,12 @@ def run_batch(batch_path: Path, out_dir: Path, *, fmt: str = "md", jobs: int | N
             window.acquire()
             if stopping.is_set():
                 return
-            if task.brief is not None:
-                inflight.add(task.name)
             yield task
 
     pool = multiprocessing.get_context().Pool(jobs, initializer=init_worker, initargs=(settings,))
     try:
         for result in pool.imap(work, bounded(), chunksize=chunk):
             window.release()
-            inflight.discard(result.name)
             take(result)
         pool.close()
     except BaseException:
@@ -432,7 +405,7 @@ def run_batch(batch_path: Path, out_dir: Path, *, fmt: str = "md", jobs: int | N
             window.release()
         pool.terminate()
         pool.join()
-        _sweep(settings.out_dir, set(inflight))
+        _sweep(settings.out_dir)  # the terminated workers' temp files, nobody else's
         raise
     pool.join()
     return report
@@ -440,16 +413,47 @@ def run_batch(batch_path: Path, out_dir: Path, *, fmt: str = "md", jobs: int | N
 
 # ------------------------------------------------------------------ output
 
+SUMMARY_HEADER = ["序号", "地区", "文件", "字数", "讲话时长(分钟)", "状态", "说明"]
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def spreadsheet_cell(value: Any) -> Any:
+    """A text cell Excel/WPS will not run as a formula: ``=1+1`` becomes ``'=1+1``.
+
+    Numbers stay numbers; any text starting with = + - @ (or their full-width
+    forms, or a tab/CR) gets a leading apostrophe, as OWASP advises for CSV."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def summary_bytes(report: Report) -> bytes:
     """summary.csv in UTF-8 with BOM, so Excel shows the Chinese correctly."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer)
-    writer.writerow(["序号", "地区", "文件", "字数", "讲话时长(分钟)", "状态", "说明"])
+    writer.writerow(SUMMARY_HEADER)
     for r in report.rows:
-        writer.writerow([r.number, r.label, r.name, "" if r.chars is None else r.chars,
-                         "" if r.minutes is None else f"{r.minutes:.1f}", r.status,
-                         " ".join(r.message.split())])
+        writer.writerow([spreadsheet_cell(v) for v in (
+            r.number, r.label, r.name, "" if r.chars is None else r.chars,
+            "" if r.minutes is None else f"{r.minutes:.1f}", r.status, " ".join(r.message.split()))])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def check_summary_target(target: Path, inputs: list[Path]) -> None:
+    """summary.csv may replace only a summary.csv this tool wrote, never a user's file
+    and never the batch's own input table (with or without --force)."""
+    from generator.writers.output import check_target
+
+    check_target(target, True, inputs)
+    if not target.exists():
+        return
+    from generator.textfiles import read_limited
+
+    head = read_limited(target, None, "summary.csv", ExportError)[:200]
+    ours = ("\ufeff" + ",".join(SUMMARY_HEADER)).encode("utf-8")
+    if not head.startswith(ours):
+        raise ExportError(f"{target} 已存在，但不是 speechgen 生成的汇总表（可能是您自己的文件），"
+                          "为免覆盖已停止；请把它移走或换一个输出目录。没有生成任何讲话稿。")
 
 
 TABLE_ROWS = 100  # longer batches list only the districts that need attention
@@ -472,7 +476,7 @@ def batch_command(batch_path: Path, out_dir: Path, *, fmt: str, jobs: int | None
     )
     from rich.table import Table
 
-    from generator.writers.text import atomic_write
+    from generator.writers.output import atomic_write
 
     err = Console(file=sys.stderr, highlight=False, soft_wrap=True)
     out = Console(file=sys.stdout, highlight=False)
@@ -498,6 +502,8 @@ def batch_command(batch_path: Path, out_dir: Path, *, fmt: str, jobs: int | None
         if progress is not None:
             progress.advance(state["task"])
 
+    inputs = [p for p in (batch_path, defaults, reference_docx) if p is not None]
+    check_summary_target(out_dir / SUMMARY, inputs)
     try:
         report = run_batch(batch_path, out_dir, fmt=fmt, jobs=jobs, defaults=defaults, force=force,
                            script=script, reference_docx=reference_docx, dirs=dirs,
@@ -505,7 +511,8 @@ def batch_command(batch_path: Path, out_dir: Path, *, fmt: str, jobs: int | None
     finally:
         if progress is not None:
             progress.stop()
-    atomic_write(out_dir / SUMMARY, summary_bytes(report), force=True)
+    check_summary_target(out_dir / SUMMARY, inputs)
+    atomic_write(out_dir / SUMMARY, summary_bytes(report), force=True, inputs=inputs)
 
     table = Table(title="批量生成结果")
     for heading in ("地区", "字数", "讲话时长(分钟)", "状态"):

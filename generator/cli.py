@@ -33,16 +33,53 @@ def fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
+def safe_streams() -> None:
+    """Console and pipe output never fails on encoding (a GBK console, a cp1252 pipe):
+    characters the stream cannot encode are replaced instead of raising."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is None:
+            continue
+        try:
+            reconfigure(errors="replace")
+        except (ValueError, OSError):  # pragma: no cover - a stream that cannot change
+            pass
+
+
+def reraise_unexpected() -> bool:
+    """Tests and SPEECHGEN_DEBUG=1 see the real exception; users see a Chinese message."""
+    import os
+
+    return bool(os.environ.get("SPEECHGEN_DEBUG")) or "pytest" in sys.modules
+
+
+REPORT_HINT = ("这是 speechgen 的程序错误，不是您的操作问题。请把所用命令和输入文件（去掉敏感内容）"
+               "报告给维护者；设置环境变量 SPEECHGEN_DEBUG=1 再运行可看到技术细节。")
+
+
 def run(action: Callable[[], T]) -> T:
-    """Run a command body, turning expected errors into a Chinese message and exit 2."""
+    """Run a command body, turning expected errors into a Chinese message and exit 2.
+
+    The last-resort handler turns anything unexpected into a Chinese message
+    (exit 2, no traceback) with a hint to report it.
+    """
+    from generator.errors import os_error_message
+
+    safe_streams()
     try:
         return action()
     except SpeechgenError as exc:
         raise fail(f"错误：{exc.render()}", exc.exit_code) from None
     except KeyboardInterrupt:
         raise fail("已中断。", 130) from None
-    except (OSError, UnicodeError) as exc:
-        raise fail(f"错误：{exc}", 2) from None
+    except OSError as exc:
+        raise fail(f"错误：{os_error_message(exc)}", 2) from None
+    except (typer.Exit, typer.Abort, SystemExit):
+        raise
+    except Exception as exc:
+        if reraise_unexpected():
+            raise
+        raise fail(f"错误：内部错误（{type(exc).__name__}）。{REPORT_HINT}", 2) from None
 
 
 TemplatesOpt = Annotated[
@@ -73,7 +110,7 @@ def render_cmd(
     """根据简报生成一篇讲话稿初稿。"""
     from generator.export import draft_bytes, guess_format
     from generator.render import render_file
-    from generator.writers.text import atomic_write
+    from generator.writers.output import atomic_write, check_target
 
     def act() -> None:
         chosen = guess_format(out, fmt)
@@ -81,17 +118,23 @@ def render_cmd(
             from generator.errors import ExportError
 
             raise ExportError("docx 格式必须用 -o 指定输出文件。")
+        inputs = [p for p in (brief, reference_docx) if p is not None]
+        if out is not None:
+            check_target(out, force, inputs)
         draft = render_file(brief, _library(templates))
         data = draft_bytes(draft, chosen, script=script, reference_docx=reference_docx)
         if out is None:
             sys.stdout.write(data.decode("utf-8"))
         else:
-            atomic_write(out, data, force=force)
+            atomic_write(out, data, force=force, inputs=inputs)
         where = f"，已写入 {out}" if out else ""
         typer.echo(f"共 {draft.chars} 字，按每分钟 170 字约讲 {draft.minutes():.1f} 分钟{where}。", err=True)
-        if draft.target_minutes and abs(draft.minutes() / draft.target_minutes - 1) > 0.15:
+        if draft.target_minutes and draft.minutes() < draft.target_minutes * 0.85:
             typer.echo(f"提示：要求约 {draft.target_minutes:g} 分钟，但现有素材只够约 {draft.minutes():.1f} 分钟；"
                        "可在简报中补充成绩、问题、措施，或调整 length。", err=True)
+        elif draft.target_minutes and draft.minutes() > draft.target_minutes * 1.15:
+            typer.echo(f"提示：要求约 {draft.target_minutes:g} 分钟，但简报中的内容本身就需约 {draft.minutes():.1f} 分钟；"
+                       "如需更短，请精简简报中的成绩、问题、措施，或调大 length。", err=True)
 
     run(act)
 
@@ -132,7 +175,7 @@ def init_cmd(
     templates: TemplatesOpt = None,
 ) -> None:
     """生成一份带中文注释的简报样例，改好后即可用 render 生成讲话稿。"""
-    from generator.writers.text import atomic_write
+    from generator.writers.output import atomic_write
 
     def act() -> None:
         library = _library(templates)
@@ -180,12 +223,13 @@ def batch_cmd(
 def ingest_cmd(
     files: Annotated[list[Path], typer.Argument(help="要整理的讲话稿原文（txt/md/docx，可含多篇）")],
     out: Annotated[Path, typer.Option("-o", "--out", help="输出目录（默认为当前目录下的 speeches/）")] = Path("speeches"),
+    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的文件")] = False,
 ) -> None:
     """清洗网页抄录的讲话稿（去广告、繁转简、标点转全角、拆分多篇），写入语料目录。"""
     from generator.corpus import ingest_paths
 
     notes: list[str] = []
-    written = run(lambda: ingest_paths(files, out, notes))
+    written = run(lambda: ingest_paths(files, out, notes, force=force))
     for path in written:
         typer.echo(str(path))
     for note in notes:
@@ -198,6 +242,7 @@ def mine_cmd(
     paths: Annotated[list[Path] | None, typer.Argument(help="语料文件或目录，默认为内置语料")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出")] = False,
     out: Annotated[Path | None, typer.Option("-o", "--out", help="把结果写成 YAML 文件")] = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的输出文件")] = False,
 ) -> None:
     """切分语料中每篇讲话的段落并标注角色，统计常见结构（骨架）和常用语。"""
     from generator.mining import mine_command
@@ -205,7 +250,7 @@ def mine_cmd(
     def act() -> None:
         from generator import resource_dir
 
-        mine_command(paths or [resource_dir("speeches")], as_json=as_json, out=out)
+        mine_command(paths or [resource_dir("speeches")], as_json=as_json, out=out, force=force)
 
     run(act)
 

@@ -401,32 +401,29 @@ def file_stem(speech: Speech) -> str:
     return f"{prefix}-{speech.index:02d}-{short}"
 
 
-def ingest_paths(files: list[Path], out_dir: Path, notes: list[str] | None = None) -> list[Path]:
+def ingest_paths(files: list[Path], out_dir: Path, notes: list[str] | None = None,
+                 force: bool = False) -> list[Path]:
     """Clean each web copy or .docx and write one UTF-8 file per speech; returns the paths written.
 
     ``notes`` collects what staff should look at (a kind or topic recorded as other).
+    Every target is checked (collisions, existing files without ``force``)
+    before the first one is written.
     """
+    from generator.writers.output import write_all
+
     speeches: list[Speech] = []
     for path in files:
         found = clean_source(read_source(path), path.name)
         if not found:
             raise CorpusError(f"{path}：没有找到讲话正文")
         speeches += found
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise CorpusError(f"{out_dir}：无法创建输出目录（{exc.strerror or exc}）") from None
-    written: list[Path] = []
+    items: list[tuple[Path, bytes]] = []
     for speech in speeches:
         target = out_dir / f"{file_stem(speech)}.md"
-        if target in written:
-            raise CorpusError(f"{target.name}：两篇讲话的文件名相同，请先给其中一个源文件改名")
+        if any(target == t for t, _ in items):
+            raise CorpusError(f"{target.name}：两篇讲话的文件名相同，请先给其中一个源文件改名；没有写入任何文件")
         meta = speech.meta
         if notes is not None:
             notes += classification_notes(target.name, meta)
-        try:
-            target.write_bytes(format_speech(meta, speech.body).encode("utf-8"))
-        except OSError as exc:
-            raise CorpusError(f"{target}：无法写入（{exc.strerror or exc}）") from None
-        written.append(target)
-    return written
+        items.append((target, format_speech(meta, speech.body).encode("utf-8")))
+    return write_all(items, force=force, inputs=files)

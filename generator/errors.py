@@ -70,3 +70,47 @@ class Problems:
 
     def __bool__(self) -> bool:
         return bool(self.items)
+
+
+# ------------------------------------------------------------------ OS errors in Chinese
+
+_ERRNO_WORDS = {
+    "ENOENT": "找不到文件或目录",
+    "ENOSPC": "磁盘空间不足",
+    "EDQUOT": "磁盘配额已用完",
+    "EROFS": "磁盘或文件夹是只读的",
+    "EISDIR": "这是一个目录，不是文件",
+    "ENOTDIR": "路径中有一段不是目录",
+    "ENAMETOOLONG": "路径或文件名太长（Windows 下路径一般不超过 260 个字符），请换一个短一些的位置",
+    "EEXIST": "文件已存在",
+    "EIO": "磁盘读写出错",
+    "EMFILE": "同时打开的文件太多",
+    "ENFILE": "同时打开的文件太多",
+    "ELOOP": "符号链接层数太多（可能是循环链接）",
+    "EXDEV": "不能跨磁盘改名",
+    "ENXIO": "设备不存在",
+    "ETXTBSY": "文件正被其他程序使用",
+    "EBUSY": "文件正被其他程序使用",
+}
+LOCKED = "文件被占用或无权限，请关闭 Word/WPS 中打开的该文件后重试"
+_WINERROR_LOCKED = {5, 32, 33}  # access denied, sharing violation, lock violation
+
+
+def os_error_words(exc: OSError) -> str:
+    """What went wrong, in Chinese; never Python's English ``[Errno 28] ...``."""
+    import errno
+
+    if getattr(exc, "winerror", None) in _WINERROR_LOCKED or isinstance(exc, PermissionError) \
+            or exc.errno in (errno.EACCES, errno.EPERM):
+        return LOCKED
+    name = errno.errorcode.get(exc.errno or -1, "")
+    if name in _ERRNO_WORDS:
+        return _ERRNO_WORDS[name]
+    code = f"（系统错误码 {exc.errno}）" if exc.errno else ""
+    return f"操作系统报告错误{code}"
+
+
+def os_error_message(exc: OSError, path: object = None, doing: str = "处理") -> str:
+    """``无法写入 讲话稿.docx：文件被占用……`` — always the file name and a Chinese reason."""
+    where = path if path is not None else (exc.filename or "")
+    return f"无法{doing} {where}：{os_error_words(exc)}。" if where else f"无法{doing}文件：{os_error_words(exc)}。"

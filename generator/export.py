@@ -36,9 +36,26 @@ def draft_bytes(draft: Draft, fmt: str = "md", *, script: str = "simplified",
     return WRITERS[fmt](draft).encode("utf-8")
 
 
+# suffixes that name a format we do not write: refuse instead of writing Markdown into them
+OTHER_FORMATS = {"doc": "Word 97-2003", "wps": "WPS 旧版", "rtf": "RTF", "odt": "OpenDocument",
+                 "pdf": "PDF", "xlsx": "Excel", "xls": "Excel", "csv": "CSV", "html": "网页",
+                 "htm": "网页", "yaml": "YAML（简报）", "yml": "YAML（简报）"}
+
+
 def guess_format(out: Path | None, fmt: str | None) -> str:
+    """The format from --format, else the output's suffix (any case), else md.
+
+    A suffix that says another format (``.doc``, ``.pdf``) or contradicts
+    --format is refused: Markdown inside ``讲话稿.doc`` would open as garbage.
+    """
+    suffix = out.suffix.lstrip(".").lower() if out is not None else ""
+    if suffix in OTHER_FORMATS:
+        raise ExportError(f"不能写出 {OTHER_FORMATS[suffix]} 格式（.{suffix}）的文件 {out}；"
+                          f"请改用 .docx（Word/WPS 都能打开）、.md 或 .txt。")
     if fmt:
-        return fmt
-    if out is not None and out.suffix.lstrip(".") in FORMATS:
-        return out.suffix.lstrip(".")
+        if suffix in FORMATS and suffix != fmt.lower():
+            raise ExportError(f"输出文件 {out} 的后缀是 .{suffix}，与 --format {fmt} 不一致，请改成一致的。")
+        return fmt.lower() if fmt.lower() in FORMATS else fmt
+    if suffix in FORMATS:
+        return suffix
     return "md"

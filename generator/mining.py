@@ -304,12 +304,15 @@ def report_yaml(report: MiningReport) -> str:
     return yaml.safe_dump(report.to_dict(), allow_unicode=True, sort_keys=False, width=1000)
 
 
-def mine_command(paths: list[Path], as_json: bool, out: Path | None) -> None:
+def mine_command(paths: list[Path], as_json: bool, out: Path | None, force: bool = False) -> None:
     """CLI body: table by default, JSON with ``--json``, YAML file with ``-o``."""
+    from generator.writers.output import atomic_write, check_target
+
+    if out is not None:
+        check_target(out, force, paths)
     report = mine(paths)
     if out is not None:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(report_yaml(report), encoding="utf-8")
+        atomic_write(out, report_yaml(report).encode("utf-8"), force=force, inputs=paths)
         print(f"已写入 {out}（{len(report.speeches)} 篇）", file=sys.stderr)
     if as_json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))

@@ -12,8 +12,6 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from generator.errors import Problem, TemplateError
 from generator.wording import TOKENS
 
@@ -41,18 +39,10 @@ def __getattr__(name: str) -> Any:
 
 @functools.lru_cache(maxsize=64)
 def _load_yaml(path: Path, mtime: float) -> Any:
-    if path.stat().st_size > MAX_PACK_BYTES:
-        raise TemplateError(f"{path} 太大，主题包不得超过 2 MB。")
-    try:
-        # libyaml when present: packs are large and parsed on every cold start
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        return yaml.load(path.read_text(encoding="utf-8-sig"), Loader=loader)  # noqa: S506
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
-        raise TemplateError(f"{where} YAML 语法错误：{exc.problem}") from None
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise TemplateError(f"{path} 无法读取：{exc}") from None
+    # the shared safe loader: regular files, size cap, alias counting, depth cap, tags refused
+    from generator.yamlload import load_yaml_data
+
+    return load_yaml_data(path, "主题包或措辞文件", TemplateError, MAX_PACK_BYTES)
 
 
 def load_yaml_resource(path: Path) -> Any:

@@ -22,8 +22,16 @@ from pathlib import Path
 
 import yaml
 
+from generator.errors import CorpusError
+
 FENCE = "---"
 META_KEYS = ("title", "kind", "topic", "level", "source")
+MAX_META_BYTES = 20_000  # front matter is a handful of short keys
+MAX_META_NODES = 1_000
+
+
+class FrontMatterError(CorpusError):
+    """The ``---`` block of a speech file is not a plain YAML mapping."""
 
 
 @dataclass
@@ -38,21 +46,36 @@ class SpeechFile:
         return str(self.meta.get("title") or self.path.stem)
 
 
+def _front_matter(text: str, path: Path) -> dict[str, str]:
+    """The front matter through the shared safe loader: tags, alias bombs and
+    deep nesting are refused like in a brief; values become plain text."""
+    from generator.yamlload import load_yaml_text
+
+    data = load_yaml_text(text, str(path), error=FrontMatterError, max_bytes=MAX_META_BYTES,
+                          max_nodes=MAX_META_NODES).data
+    if not isinstance(data, dict):
+        return {}
+    return {str(k): str(v) for k, v in data.items()
+            if v is not None and not isinstance(v, (dict, list))}
+
+
 def parse_speech(text: str, path: Path = Path("<text>")) -> SpeechFile:
+    """Split off the front matter; a broken one raises :class:`FrontMatterError` naming the file."""
     text = text.lstrip("\ufeff")
     lines = text.split("\n")
     if lines and lines[0].strip() == FENCE:
         for i in range(1, len(lines)):
             if lines[i].strip() == FENCE:
-                meta = yaml.safe_load("\n".join(lines[1:i])) or {}
-                if not isinstance(meta, dict):
-                    meta = {}
+                meta = _front_matter("\n".join(lines[1:i]), path)
                 return SpeechFile(path, "\n".join(lines[i + 1:]), meta, i + 2)
     return SpeechFile(path, text, {}, 1)
 
 
 def read_speech(path: Path) -> SpeechFile:
-    return parse_speech(path.read_text(encoding="utf-8"), path)
+    from generator.textfiles import read_text
+
+    text = read_text(path, None, "语料文件", CorpusError).replace("\r\n", "\n").replace("\r", "\n")
+    return parse_speech(text, path)
 
 
 def format_speech(meta: dict[str, str], body: str) -> str:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.errors import ExportError, TemplateError
+from generator.errors import TemplateError
 
 DATE_RE = re.compile(
     r"(?<!\d)(?:(?:19|20)\d{2}年\d{1,2}月\d{1,2}日|\d{1,2}月\d{1,2}日|(?:19|20)\d{2}年(?:\d{1,2}月)?)"
@@ -231,18 +231,19 @@ def render_template_text(template_source: str, values: dict[str, Any]) -> str:
 
 
 def _write(path: Path, text: str, force: bool = False) -> None:
-    from generator.writers.text import atomic_write
+    from generator.writers.output import atomic_write
 
-    try:
-        atomic_write(path, text.encode("utf-8"), force=force)
-    except OSError as exc:
-        raise ExportError(f"无法写入 {path}：{exc}") from exc
+    atomic_write(path, text.encode("utf-8"), force=force)
 
 
 def fill_command(template: Path, brief: Path, out: Path | None, force: bool = False) -> str:
     """Render a templatize template with a (possibly edited) brief: last year's speech, new facts."""
-    from generator.yamlload import load_yaml_file, read_text_file
+    from generator.textfiles import read_text
+    from generator.writers.output import check_target
+    from generator.yamlload import load_yaml_file
 
+    if out is not None:
+        check_target(out, force, [template, brief])
     values = load_yaml_file(brief).data
     if not isinstance(values, dict):
         raise TemplateError(f"{brief} 应当是键值对形式的简报。")
@@ -252,7 +253,7 @@ def fill_command(template: Path, brief: Path, out: Path | None, force: bool = Fa
             meeting["date"] = dt.date.fromisoformat(meeting["date"].strip())
         except ValueError:
             raise TemplateError(f"{brief}：meeting.date 应写成 2026-05-08 的形式。") from None
-    source = read_text_file(template)
+    source = read_text(template, None, "模板文件", TemplateError)
     text = render_template_text(source, values)
     if out is None:
         sys.stdout.write(text)
@@ -274,6 +275,9 @@ def templatize_command(speech: Path, out: Path | None, brief_out: Path | None,
         raise TemplateError(f"模板化后无法还原原文：{speech}")
     if brief_out is None and out is not None:
         brief_out = out.with_name(out.name.split(".")[0] + ".brief.yaml")
+    from generator.writers.output import check_targets
+
+    check_targets([p for p in (out, brief_out) if p is not None], force, [speech])  # all, before any
     brief_text = yaml.safe_dump(values, allow_unicode=True, sort_keys=False, width=1000)
     if out is None:
         sys.stdout.write(source)

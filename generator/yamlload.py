@@ -8,6 +8,7 @@ refuses "billion laughs" documents before they can blow up memory.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,11 +16,14 @@ from typing import Any
 import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 
-from generator.errors import BriefError, Problem
+from generator.errors import BriefError, Problem, SpeechgenError
 from generator.textfiles import read_text
 
 MAX_BYTES = 1_000_000  # one brief or batch file; documented in the README
 MAX_NODES = 100_000  # values built, aliases counted at every use
+MAX_DEPTH = 64  # nesting of lists and mappings
+MAX_DATA_BYTES = 2_000_000  # one topic pack, phrase bank, formulations file
+MAX_DATA_NODES = 500_000  # packs are bigger than briefs, but still bounded
 # Tags a brief may carry (mostly implicit): anything else, e.g. ``!!python/object``
 # or a custom ``!foo``, is refused rather than silently read as a plain value.
 _STD = "tag:yaml.org,2002:"
@@ -66,16 +70,19 @@ def _yaml_hint(problem: str) -> str:
 
 
 class _Builder:
-    def __init__(self, file: str):
+    def __init__(self, file: str, error: type[SpeechgenError] = BriefError,
+                 max_nodes: int = MAX_NODES):
         self.file = file
+        self.error = error
+        self.max_nodes = max_nodes
         self.marks: dict[str, tuple[int, int]] = {}
         self.count = 0
         self.scalars = SafeConstructor()
 
     def build(self, node: yaml.Node, path: str, depth: int = 0) -> Any:
         self.count += 1
-        if self.count > MAX_NODES or depth > 64:
-            raise BriefError(f"{self.file} 结构过大或嵌套过深（可能是别名炸弹），已拒绝读取。")
+        if self.count > self.max_nodes or depth > MAX_DEPTH:
+            raise self.error(f"{self.file} 结构过大或嵌套过深（可能是别名炸弹或自引用的锚点），已拒绝读取。")
         self.marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
         if node.tag not in PLAIN_TAGS:
             tag = node.tag.replace(_STD, "!!")
@@ -98,6 +105,11 @@ class _Builder:
             return out
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, f"{path}[{i}]", depth + 1) for i, item in enumerate(node.value)]
+        if isinstance(node.value, str) and _SURROGATE.search(node.value):
+            bad = _SURROGATE.search(node.value)
+            assert bad is not None
+            raise self._error(f"含有无效的字符 U+{ord(bad.group()):04X}（孤立的代理项，不是真正的文字），"
+                              "请删除这个转义写法。", node, path)
         try:
             return self.scalars.construct_object(node, deep=True)
         except (ConstructorError, ValueError, OverflowError):
@@ -105,24 +117,36 @@ class _Builder:
             # let the brief validator say what it expected at this key.
             return str(node.value)
 
-    def _error(self, message: str, node: yaml.Node, path: str) -> BriefError:
+    def _error(self, message: str, node: yaml.Node, path: str) -> SpeechgenError:
         problem = Problem(message, self.file, node.start_mark.line + 1, node.start_mark.column + 1, path)
-        return BriefError(f"{self.file} 有误：", [problem])
+        return self.error(f"{self.file} 有误：", [problem])
 
 
-def load_yaml_text(text: str, file: str) -> Located:
-    """Parse one YAML document safely; syntax errors become a located BriefError."""
-    if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
-        raise BriefError(f"{file} 太大，单个文件不得超过 {MAX_BYTES // 1000} KB。")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def load_yaml_text(text: str, file: str, *, error: type[SpeechgenError] = BriefError,
+                   max_bytes: int = MAX_BYTES, max_nodes: int = MAX_NODES,
+                   fast: bool = False) -> Located:
+    """Parse one YAML document safely; syntax errors become a located ``error``.
+
+    Every YAML file we read (briefs, batch files, topic packs, phrases,
+    formulations, corpus front matter) comes through here, so alias counting,
+    depth caps and tag refusal hold for all of them. ``fast`` composes with
+    libyaml when present (large packs, parsed on every cold start).
+    """
+    if len(text.encode("utf-8", "surrogatepass")) > max_bytes:
+        raise error(f"{file} 太大，单个文件不得超过 {max_bytes // 1000} KB。")
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader) if fast else yaml.SafeLoader
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=loader)
     except RecursionError:
-        raise BriefError(f"{file} 结构过大或嵌套过深，已拒绝读取。") from None
+        raise error(f"{file} 结构过大或嵌套过深，已拒绝读取。") from None
     except yaml.reader.ReaderError as exc:
         # a raw control character; report it by line like any other syntax error
         line = text.count("\n", 0, exc.position) + 1
         col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
-        raise BriefError(
+        raise error(
             f"{file} 不是合法的 YAML：",
             [Problem(f"含有不可见的控制字符 U+{exc.character:04X}，请删除它。", file, line, col)],
         ) from None
@@ -131,18 +155,32 @@ def load_yaml_text(text: str, file: str) -> Located:
         problem = exc.problem or exc.context or "语法错误"
         line = mark.line + 1 if mark else None
         col = mark.column + 1 if mark else None
-        raise BriefError(
+        raise error(
             f"{file} 不是合法的 YAML：",
             [Problem(f"语法错误：{problem}{_yaml_hint(str(problem))}", file, line, col)],
         ) from None
     except yaml.YAMLError as exc:
-        raise BriefError(f"{file} 不是合法的 YAML：{exc}") from None
+        raise error(f"{file} 不是合法的 YAML：{type(exc).__name__}") from None
     if node is None:
         return Located({}, file)
-    builder = _Builder(file)
-    data = builder.build(node, "")
+    builder = _Builder(file, error, max_nodes)
+    try:
+        data = builder.build(node, "")
+    except RecursionError:
+        raise error(f"{file} 结构过大或嵌套过深，已拒绝读取。") from None
     return Located(data, file, builder.marks)
 
 
 def load_yaml_file(path: Path) -> Located:
     return load_yaml_text(read_text_file(path), str(path))
+
+
+def load_yaml_data(path: Path, what: str = "数据文件", error: type[SpeechgenError] | None = None,
+                   max_bytes: int = MAX_DATA_BYTES) -> Any:
+    """A data file (topic pack, phrase bank, formulations): same safety as a brief, bigger limits."""
+    from generator.errors import TemplateError
+
+    err = error or TemplateError
+    text = read_text(path, max_bytes, what, err)
+    return load_yaml_text(text, str(path), error=err, max_bytes=max_bytes,
+                          max_nodes=MAX_DATA_NODES, fast=True).data

@@ -211,7 +211,7 @@ def test_failed_write_leaves_no_partial_or_temp_file(tmp_path, monkeypatch):
     monkeypatch.undo()
     assert result.exit_code == 1
     assert [p.name for p in out.iterdir()] == ["summary.csv"]  # no draft, no .tmp
-    assert "No space left" in result.output
+    assert "磁盘空间不足" in result.output
     assert [r["状态"] for r in read_summary(out)] == ["失败", "失败"]
 
 

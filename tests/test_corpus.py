@@ -254,7 +254,7 @@ def test_ingest_writes_front_matter_and_is_deterministic(tmp_path):
     src = FIXTURES / "005_sample.txt"
     first = ingest_paths([src], tmp_path / "a")
     second = ingest_paths([src], tmp_path / "b")
-    again = ingest_paths([src], tmp_path / "a")  # re-running overwrites the same names
+    again = ingest_paths([src], tmp_path / "a", force=True)  # re-running overwrites only with force
     assert [p.name for p in first] == [p.name for p in second] == [p.name for p in again]
     assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
     assert sorted(p.name for p in (tmp_path / "a").iterdir()) == sorted(p.name for p in first)

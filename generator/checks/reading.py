@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import io
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from xml.etree import ElementTree
 
 from generator.errors import CorpusError
 
@@ -25,13 +22,16 @@ class Draft:
 
 
 def docx_paragraphs(raw: bytes, path: Path) -> list[str]:
-    """Paragraph texts of word/document.xml, without python-docx (faster, no import ban)."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(raw)) as zf:
-            xml = zf.read("word/document.xml")
-    except (zipfile.BadZipFile, KeyError) as exc:
-        raise CorpusError(f"不是有效的 Word 文档（.docx）：{path}") from exc
-    root = ElementTree.fromstring(xml)
+    """Paragraph texts of word/document.xml, without python-docx (faster, no import ban).
+
+    The archive goes through the reading layer's Office checks first (sizes,
+    encryption, DTDs), then a defused XML parser."""
+    from generator.textfiles import check_office_zip, parse_xml, read_zip_member
+
+    what = "Word 文档（.docx）"
+    check_office_zip(raw, str(path), what, CorpusError)
+    xml = read_zip_member(raw, "word/document.xml", str(path), what, CorpusError)
+    root = parse_xml(xml, str(path), what, CorpusError)
     paras: list[str] = []
     for p in root.iter(f"{W_NS}p"):
         parts: list[str] = []
@@ -50,15 +50,16 @@ def read_draft(path: Path) -> Draft:
     """Read one draft; front matter (---) of .md/.txt is skipped but line numbers stay true."""
     import yaml
 
-    from generator.speechfile import parse_speech
-    from generator.textfiles import decode_text, read_limited
+    from generator.speechfile import FrontMatterError, parse_speech
+    from generator.textfiles import MAX_OFFICE_BYTES, decode_text, read_limited
 
-    raw = read_limited(path, None, "讲话稿文件", CorpusError)
-    if path.suffix.lower() == ".docx":
+    docx = path.suffix.lower() == ".docx"
+    raw = read_limited(path, MAX_OFFICE_BYTES if docx else None, "讲话稿文件", CorpusError)
+    if docx:
         return Draft(path, "\n".join(docx_paragraphs(raw, path)))
     text = decode_text(raw, str(path), CorpusError).replace("\r\n", "\n").replace("\r", "\n")
     try:
         sf = parse_speech(text, path)
-    except yaml.YAMLError:  # a broken front matter is just text to check
+    except (yaml.YAMLError, FrontMatterError):  # a broken front matter is just text to check
         return Draft(path, text)
     return Draft(path, sf.body, sf.body_line - 1, dict(sf.meta))

@@ -156,6 +156,14 @@ LEADS = {
 STYLES = (BODY, TITLE, BYLINE, SALUTATION, PAGE_NUMBER, *HEADINGS.values(), *LEADS.values())
 
 FIXED_DATE = datetime(2026, 1, 1, tzinfo=UTC)
+CORE_MAX = 255  # longest core property (title, subject) Word accepts
+_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+TITLE_DP_MAX = 4 * TITLE_LINE_CHARS  # longer titles use the linear layout
+
+
+def _xml_text(text: str) -> str:
+    """Text XML 1.0 can carry: U+FFFE, U+FFFF, lone surrogates and C0 controls dropped."""
+    return _XML_BAD.sub("", text)
 
 
 # --- public API ----------------------------------------------------------------
@@ -201,6 +209,8 @@ def split_title(title: str, width: int = TITLE_LINE_CHARS) -> list[str]:
     if len(title) <= width:
         return [title]
     breaks = _title_breaks(title)
+    if len(title) > TITLE_DP_MAX:
+        return _split_long_title(title, breaks, width)
     lines = max(2, math.ceil(len(title) / width))
     ideal = len(title) / lines
     positions = sorted(breaks)
@@ -228,6 +238,26 @@ def split_title(title: str, width: int = TITLE_LINE_CHARS) -> list[str]:
     _, cuts = min(finals)
     bounds = [0, *cuts, len(title)]
     return [title[a:b].strip() for a, b in zip(bounds, bounds[1:], strict=False)]
+
+
+def _split_long_title(title: str, breaks: dict[int, float], width: int) -> list[str]:
+    """Minimum-cost line breaking in one pass, each line looking back at most 2 x width:
+    linear in the title's length (the balanced search above is cubic)."""
+    positions = [p for p in sorted(breaks) if 0 < p < len(title)] + [len(title)]
+    best: dict[int, tuple[float, int]] = {0: (0.0, -1)}
+    reached = [0]
+    for pos in positions:
+        window = [p for p in reached[-4 * width:] if 0 < pos - p <= 2 * width] or [reached[-1]]
+        best[pos] = min((best[p][0] + _line_cost(pos - p, width, width) - breaks.get(pos, 0.0), p)
+                        for p in window)
+        reached.append(pos)
+    cuts = []
+    pos = len(title)
+    while pos > 0:
+        cuts.append(pos)
+        pos = best[pos][1]
+    bounds = [0, *reversed(cuts)]
+    return [title[a:b].strip() for a, b in zip(bounds, bounds[1:], strict=False) if title[a:b].strip()]
 
 
 def _line_cost(length: int, ideal: float, width: int) -> float:
@@ -288,10 +318,14 @@ def _base_document(reference_docx: Path | None) -> DocumentObject:
         _ensure_font_table(doc)
         _add_page_numbers(doc)
         return doc
+    from generator.textfiles import read_office
+
+    raw = read_office(reference_docx, "参考 Word 文件（.docx）", ExportError)
     try:
-        doc = docx.Document(str(reference_docx))
-    except Exception as exc:  # python-docx raises several types for a bad package
-        raise ExportError(f"无法读取参考 Word 文件 {reference_docx}：{exc}") from exc
+        doc = docx.Document(io.BytesIO(raw))
+    except Exception as exc:  # noqa: BLE001 - python-docx raises many types for a bad package
+        raise ExportError(f"无法读取参考 Word 文件 {reference_docx}（{type(exc).__name__}），"
+                          "请确认它是 Word/WPS 保存的 .docx。") from None
     _clear_body(doc)
     _ensure_styles(doc)
     _ensure_font_table(doc)
@@ -500,14 +534,14 @@ def _add_body(doc: DocumentObject, draft: Draft) -> None:
     for i, line in enumerate(split_title(draft.title)):
         if i:
             title.add_run().add_break()
-        title.add_run(line)
+        title.add_run(_xml_text(line))
     if draft.speaker.strip():
-        para(BYLINE).add_run(draft.speaker.strip())
+        para(BYLINE).add_run(_xml_text(draft.speaker.strip()))
     if draft.date.strip():
         date = draft.date.strip()
         if not date.startswith("（"):
             date = f"（{date.strip('()')}）"
-        para(BYLINE).add_run(date)
+        para(BYLINE).add_run(_xml_text(date))
     para(BODY)  # the blank line between the heading block and the body
 
     for block in draft.blocks:
@@ -516,20 +550,20 @@ def _add_body(doc: DocumentObject, draft: Draft) -> None:
 
 def _add_block(block: Block, para, ids: dict[str, str]) -> None:
     if block.kind == "salutation":
-        para(SALUTATION).add_run(block.text)
+        para(SALUTATION).add_run(_xml_text(block.text))
     elif block.kind == "heading":
-        para(HEADINGS.get(block.level, BODY)).add_run(f"{block.number}{block.text}")
+        para(HEADINGS.get(block.level, BODY)).add_run(_xml_text(f"{block.number}{block.text}"))
     elif block.lead or block.number:
         paragraph = para(BODY)
         lead = LEADS.get(block.level)
-        run = paragraph.add_run(f"{block.number}{block.lead}")
+        run = paragraph.add_run(_xml_text(f"{block.number}{block.lead}"))
         if lead is not None:
             run._r.get_or_add_rPr().insert(0, parse_xml(
                 f'<w:rStyle {nsdecls("w")} w:val="{ids.get(lead.name, lead.style_id)}"/>'))
         if block.text:
-            paragraph.add_run(block.text)
+            paragraph.add_run(_xml_text(block.text))
     else:
-        para(BODY).add_run(block.text)
+        para(BODY).add_run(_xml_text(block.text))
 
 
 # --- determinism ---------------------------------------------------------------
@@ -549,9 +583,10 @@ def _draft_datetime(draft: Draft) -> datetime:
 def _set_core_properties(doc: DocumentObject, draft: Draft) -> None:
     props = doc.core_properties
     when = _draft_datetime(draft).replace(tzinfo=None)
-    props.title = draft.title
-    props.subject = draft.topic
-    props.category = draft.kind
+    # core properties are limited to 255 characters; the heading keeps the full title
+    props.title = _xml_text(draft.title)[:CORE_MAX]
+    props.subject = _xml_text(draft.topic)[:CORE_MAX]
+    props.category = _xml_text(draft.kind)[:CORE_MAX]
     props.author = "speechgen"
     props.last_modified_by = "speechgen"
     props.comments = "speechgen 生成的讲话稿初稿"

@@ -1,0 +1,193 @@
+"""The one writing layer: every file speechgen writes goes through here.
+
+- Atomic: a temp file in the target's folder, fsync, one rename. A failure
+  leaves neither a half-written file nor a temp file, and the old file intact.
+- No overwrite without ``--force``; never over a device, FIFO, socket or folder
+  (``-o /dev/null --force`` would otherwise replace the device with a file).
+- All outputs of a command are checked (exists, special, same file twice,
+  would overwrite an input) before the first byte is written.
+- Temp names are owned per run: ``.<name>.<host>-<pid>-<random>.tmp``. A sweep
+  removes only temp files whose process on this machine is gone, so two runs
+  into one folder never delete each other's in-flight files, and a killed
+  render's leftover goes the next time that file is written.
+- OS failures become Chinese messages naming the file (disk full, file held
+  open by Word/WPS, path too long), never ``[Errno 28]``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import socket
+import stat
+import zlib
+from collections.abc import Iterable
+from pathlib import Path
+
+from generator.errors import ExportError, os_error_message
+
+WINDOWS = os.name == "nt"
+LONG_PATH = 240  # Windows' MAX_PATH is 260; switch to the \\?\ form a little before it
+TEMP_RE = re.compile(r"^\.(?P<name>.+)\.(?P<host>[0-9a-f]{4})-(?P<pid>\d+)-[0-9a-f]{6}\.tmp$")
+
+
+def _host_tag() -> str:
+    return f"{zlib.crc32(socket.gethostname().encode('utf-8', 'replace')) & 0xFFFF:04x}"
+
+
+HOST = _host_tag()
+
+
+def os_path(path: Path, windows: bool | None = None) -> str:
+    """The path to hand the OS: on Windows, long absolute paths use the ``\\\\?\\`` form."""
+    text = str(path)
+    if not (WINDOWS if windows is None else windows):
+        return text
+    full = text if windows is not None and not WINDOWS else os.path.abspath(text)
+    if len(full) >= LONG_PATH and not full.startswith("\\\\?\\"):
+        if full.startswith("\\\\"):
+            return "\\\\?\\UNC\\" + full[2:]
+        return "\\\\?\\" + full
+    return text
+
+
+def _file_mode() -> int:
+    """The mode a plainly created file would get (mkstemp makes 0600, which would
+    leave a draft unreadable to colleagues on a shared folder)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    if WINDOWS:  # os.kill(pid, 0) would send CTRL_C_EVENT there
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        pass  # exists, owned by someone else
+    try:  # a killed worker nobody reaped yet (containers) is a zombie: gone for our purposes
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            state = handle.read().rsplit(b")", 1)[1].split()[0]
+        return state not in (b"Z", b"X")
+    except (OSError, IndexError):
+        return True
+
+
+def is_stale_temp(name: str) -> bool:
+    """A temp file of ours whose writing process on this machine has gone."""
+    m = TEMP_RE.match(name)
+    return bool(m) and m["host"] == HOST and not _pid_alive(int(m["pid"]))
+
+
+def sweep_stale(folder: Path, name: str | None = None) -> int:
+    """Remove dead runs' temp files in ``folder`` (only those of ``name`` when given)."""
+    removed = 0
+    try:
+        entries = list(os.scandir(os_path(folder)))
+    except OSError:
+        return 0
+    for entry in entries:
+        m = TEMP_RE.match(entry.name)
+        if not m or (name is not None and m["name"] != name):
+            continue
+        if is_stale_temp(entry.name) and entry.is_file(follow_symlinks=False):
+            try:
+                os.unlink(entry.path)
+                removed += 1
+            except OSError:
+                pass
+    return removed
+
+
+def check_target(path: Path, force: bool, inputs: Iterable[Path] = ()) -> None:
+    """Refuse before writing: existing file without --force, special files, inputs."""
+    path = Path(path)
+    if path.name in ("", ".", ".."):
+        raise ExportError(f"{path} 不是有效的输出文件名。")
+    try:
+        info = os.stat(os_path(path))
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:
+        raise ExportError(os_error_message(exc, path, "写入")) from None
+    if info is not None:
+        if stat.S_ISDIR(info.st_mode):
+            raise ExportError(f"{path} 是一个目录，不能作为输出文件。")
+        if not stat.S_ISREG(info.st_mode):
+            raise ExportError(f"{path} 不是普通文件（设备、管道等），不能写入或覆盖它，请换一个输出文件。")
+        for source in inputs:
+            try:
+                if os.path.samefile(os_path(path), os_path(Path(source))):
+                    raise ExportError(f"{path} 是本次命令读取的输入文件，不能覆盖它，请换一个输出位置。")
+            except OSError:
+                continue
+        if not force:
+            raise ExportError(f"{path} 已存在；如需覆盖请加 --force。")
+
+
+def check_targets(paths: Iterable[Path], force: bool, inputs: Iterable[Path] = ()) -> list[Path]:
+    """Check every output of a command before any is written; the same file twice is refused."""
+    inputs = list(inputs)
+    seen: dict[str, Path] = {}
+    out = []
+    for path in paths:
+        path = Path(path)
+        key = os.path.normcase(os.path.abspath(path)).casefold()
+        if key in seen:
+            raise ExportError(f"两个输出文件是同一个：{seen[key]} 与 {path}，请改名后再试。")
+        seen[key] = path
+        check_target(path, force, inputs)
+        out.append(path)
+    return out
+
+
+def atomic_write(path: Path, data: bytes, *, force: bool = True,
+                 inputs: Iterable[Path] = ()) -> None:
+    """Write via an owned temp file in the same folder and rename: never a half-written file."""
+    path = Path(path)
+    check_target(path, force, inputs)
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        os.makedirs(os_path(folder), exist_ok=True)
+    except OSError as exc:
+        raise ExportError(os_error_message(exc, folder, "创建目录")) from None
+    sweep_stale(folder, path.name)
+    tmp = folder / f".{path.name}.{HOST}-{os.getpid()}-{secrets.token_hex(3)}.tmp"
+    try:
+        fd = os.open(os_path(tmp), os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
+                     _file_mode())
+    except OSError as exc:
+        raise ExportError(os_error_message(exc, path, "写入")) from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        check_target(path, force, inputs)  # appeared, or became special, meanwhile
+        os.replace(os_path(tmp), os_path(path))
+    except BaseException as exc:
+        try:
+            os.unlink(os_path(tmp))
+        except OSError:
+            pass
+        if isinstance(exc, OSError):
+            raise ExportError(os_error_message(exc, path, "写入")) from None
+        raise
+
+
+def write_all(items: list[tuple[Path, bytes]], *, force: bool = False,
+              inputs: Iterable[Path] = ()) -> list[Path]:
+    """Several outputs of one command: all checked first, then each written atomically."""
+    inputs = list(inputs)
+    check_targets([p for p, _ in items], force, inputs)
+    written = []
+    for path, data in items:
+        atomic_write(path, data, force=force, inputs=inputs)
+        written.append(Path(path))
+    return written
