@@ -10,7 +10,12 @@ from __future__ import annotations
 
 import functools
 import os
+import re
+import stat
+import string
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from jinja2 import (
     ChoiceLoader,
@@ -19,25 +24,197 @@ from jinja2 import (
     StrictUndefined,
     TemplateSyntaxError,
 )
+from jinja2 import filters as jinja_filters
+from jinja2.compiler import CodeGenerator
 from jinja2.exceptions import SecurityError, TemplateNotFound, UndefinedError
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.loaders import split_template_path
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.utils import generate_lorem_ipsum
 
 from generator.errors import TemplateError
 from generator.packs import TemplateDirs
 from generator.wording import FILTERS
 
 MAX_PRODUCT = 1_000_000  # characters or items one ``*`` may build; bits one ``**`` may build
+MAX_STRING = MAX_PRODUCT  # longest string or list one ``+``, ``~``, replace, join… may build
+MAX_WIDTH = 10_000  # center/ljust/rjust/zfill, %- and format-widths and precisions, indent, wordwrap
+MAX_COUNT = 10_000  # batch/slice sizes
+MAX_LIPSUM = 100  # lipsum(n=…) paragraphs
+MAX_TEMPLATE_BYTES = 2_000_000  # one template file
 
 
-class SpeechSandbox(SandboxedEnvironment):
-    """The stock sandbox, plus a cap on ``*`` and ``**``.
+def _refuse(what: str) -> SecurityError:
+    return SecurityError(f"{what}超出沙箱上限（宽度不超过 {MAX_WIDTH}，结果不超过 {MAX_STRING} 个字符）")
 
-    Jinja's sandbox blocks Python internals and huge ``range``s but not
-    ``{{ 'a' * 10**10 }}`` or ``{{ 10 ** (10**10) }}``, which would exhaust
-    memory or CPU before any error could be shown.
+
+def _width(value: Any, what: str) -> None:
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_WIDTH:
+        raise _refuse(what)
+    if isinstance(value, str) and len(value) > MAX_WIDTH:
+        raise _refuse(what)
+
+
+_PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[#0 +\-]*(\*|\d+)?(?:\.(\*|\d+))?[a-zA-Z%]")
+_FORMAT_SPEC = re.compile(r"^(?:.?[<>=^])?[+\- ]?z?#?0?(\d+)?[,_]?(?:\.(\d+))?")
+
+
+def _check_percent(fmt: str) -> None:
+    """``'%999999999d' % 1`` would build a gigabyte: widths and precisions are capped, ``*`` refused."""
+    for m in _PERCENT_SPEC.finditer(fmt):
+        for part in m.groups():
+            if part == "*":
+                raise SecurityError("沙箱中不支持 % 格式的 * 宽度")
+            if part and int(part) > MAX_WIDTH:
+                raise _refuse("% 格式的宽度")
+
+
+def _check_format(fmt: str) -> None:
+    """``'{:>999999999}'.format(1)``: format-spec widths capped, nested specs refused."""
+    try:
+        fields = list(string.Formatter().parse(fmt))
+    except ValueError:
+        return  # str.format will raise its own error
+    for _, name, spec, _ in fields:
+        if name is None or not spec:
+            continue
+        if "{" in spec:
+            raise SecurityError("沙箱中不支持嵌套的格式说明")
+        m = _FORMAT_SPEC.match(spec)
+        if m and any(g and int(g) > MAX_WIDTH for g in m.groups()):
+            raise _refuse("format 的宽度")
+
+
+def _sized(parts: list[Any]) -> int:
+    return sum(len(p) for p in parts if isinstance(p, (str, list, tuple)))
+
+
+def _capped_str_method(obj: str, name: str, method: Callable[..., Any]) -> Callable[..., Any]:
+    """A str method whose size arguments are checked before it runs."""
+    def call(*args: Any, **kwargs: Any) -> Any:
+        if name in ("center", "ljust", "rjust", "zfill") and args:
+            _width(args[0], f"{name} 的宽度")
+            if len(args) > 1:
+                _width(args[1], f"{name} 的填充字符")
+        elif name == "expandtabs":
+            size = args[0] if args else kwargs.get("tabsize", 8)
+            _width(size, "expandtabs 的宽度")
+            if isinstance(size, int) and len(obj) * max(size, 1) > MAX_STRING:
+                raise _refuse("expandtabs 的结果")
+        elif name == "replace" and len(args) >= 2:
+            _check_replace(obj, args[0], args[1], args[2] if len(args) > 2 else kwargs.get("count", -1))
+        elif name in ("format", "format_map"):
+            _check_format(obj)
+        elif name == "join" and args:
+            items = list(args[0])
+            if len(obj) * max(len(items) - 1, 0) + _sized(items) > MAX_STRING:
+                raise _refuse("join 的结果")
+            return method(items)
+        return method(*args, **kwargs)
+    return call
+
+
+def _check_replace(s: Any, old: Any, new: Any, count: Any) -> None:
+    if not (isinstance(s, str) and isinstance(old, str) and isinstance(new, str)):
+        return
+    hits = (len(s) + 1) if old == "" else s.count(old)
+    if isinstance(count, int) and count >= 0:
+        hits = min(hits, count)
+    if len(s) + hits * (len(new) - len(old)) > MAX_STRING:
+        raise _refuse("replace 的结果")
+
+
+_STR_CAPS = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs", "replace", "format",
+                       "format_map", "join"})
+
+
+def _capped_filters() -> dict[str, Callable[..., Any]]:
+    """Jinja's own filters with their size arguments checked (the sandbox checks none)."""
+    def wrap(original: Callable[..., Any], check: Callable[..., None]) -> Callable[..., Any]:
+        @functools.wraps(original)
+        def filtered(*args: Any, **kwargs: Any) -> Any:
+            check(*args, **kwargs)
+            return original(*args, **kwargs)
+        return filtered
+
+    def center(value: Any, width: Any = 80, *a: Any, **k: Any) -> None:
+        _width(width, "center 的宽度")
+
+    def indent(s: Any, width: Any = 4, *a: Any, **k: Any) -> None:
+        _width(width, "indent 的宽度")
+        w = len(width) if isinstance(width, str) else width
+        if isinstance(s, str) and isinstance(w, int) and (s.count("\n") + 1) * w + len(s) > MAX_STRING:
+            raise _refuse("indent 的结果")
+
+    def wordwrap(env: Any, s: Any, width: Any = 79, *a: Any, **k: Any) -> None:
+        _width(width, "wordwrap 的宽度")
+        wrap_with = k.get("wrapstring", a[1] if len(a) > 1 else None)
+        if isinstance(wrap_with, str) and isinstance(s, str) and len(wrap_with) * (len(s) + 1) > MAX_STRING:
+            raise _refuse("wordwrap 的换行串")
+
+    def fmt(value: Any, *a: Any, **k: Any) -> None:
+        if isinstance(value, str):
+            _check_percent(value)
+
+    def replace(ctx: Any, s: Any, old: Any, new: Any, count: Any = None) -> None:
+        _check_replace(str(s) if s is not None else "", old, new, -1 if count is None else count)
+
+    def join(ctx: Any, value: Any, d: Any = "", *a: Any, **k: Any) -> None:
+        if isinstance(d, str) and len(d) > MAX_WIDTH:
+            raise _refuse("join 的分隔符")
+
+    def batch(value: Any, linecount: Any, *a: Any, **k: Any) -> None:
+        if isinstance(linecount, int) and linecount > MAX_COUNT:
+            raise _refuse("batch 的大小")
+
+    def slice_(value: Any, slices: Any, *a: Any, **k: Any) -> None:
+        if isinstance(slices, int) and slices > MAX_COUNT:
+            raise _refuse("slice 的份数")
+
+    return {
+        "center": wrap(jinja_filters.do_center, center),
+        "indent": wrap(jinja_filters.do_indent, indent),
+        "wordwrap": wrap(jinja_filters.do_wordwrap, wordwrap),
+        "format": wrap(jinja_filters.do_format, fmt),
+        "replace": wrap(jinja_filters.do_replace, replace),
+        "join": wrap(jinja_filters.do_join, join),
+        "batch": wrap(jinja_filters.do_batch, batch),
+        "slice": wrap(jinja_filters.do_slice, slice_),
+    }
+
+
+def capped_lipsum(n: int = 5, html: bool = True, min: int = 20, max: int = 100) -> str:  # noqa: A002
+    if not all(isinstance(x, int) for x in (n, min, max)) or n > MAX_LIPSUM or max > 1000 or min > max:
+        raise SecurityError(f"lipsum 的参数超出沙箱上限（n 不超过 {MAX_LIPSUM}，max 不超过 1000）")
+    return generate_lorem_ipsum(n=n, html=html, min=min, max=max)
+
+
+class _CappedCodeGenerator(CodeGenerator):
+    """``a ~ b`` compiles to a capped join, so doubling a string in a loop stops at MAX_STRING."""
+
+    def visit_Concat(self, node, frame):  # noqa: N802 - Jinja's visitor naming
+        self.write("environment.capped_concat((")
+        for arg in node.nodes:
+            self.visit(arg, frame)
+            self.write(", ")
+        self.write("))")
+
+
+class SpeechSandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, plus caps on every size a template can ask for.
+
+    - Immutable: templates cannot call ``append``/``update``/``pop``… on the
+      lists and dicts they are given, so one draft can never change what the
+      next one sees (the topic pack is shared and cached): ``--jobs 1`` and
+      ``--jobs 3`` give the same drafts whatever a user template does.
+    - ``*``, ``**``, ``+``, ``~`` and ``%`` are capped, as are the str methods
+      and filters that take a width, count or size (center, ljust, rjust,
+      zfill, format widths, replace, join, indent, wordwrap, batch, slice) and
+      ``lipsum(n=…)``: Jinja's sandbox blocks Python internals and huge
+      ``range``s, but not ``{{ 'a'.center(10**9) }}``.
     """
 
-    intercepted_binops = frozenset({"*", "**"})
+    code_generator_class = _CappedCodeGenerator
+    intercepted_binops = frozenset({"*", "**", "+", "%"})
 
     def call_binop(self, context, operator, left, right):
         too_big = False
@@ -45,23 +222,99 @@ class SpeechSandbox(SandboxedEnvironment):
             for seq, n in ((left, right), (right, left)):
                 if isinstance(seq, (str, list, tuple)) and isinstance(n, int) and len(seq) * n > MAX_PRODUCT:
                     too_big = True
-        elif isinstance(left, int) and isinstance(right, int) and right > 0:
-            too_big = abs(left) > 1 and left.bit_length() * right > MAX_PRODUCT
+        elif operator == "**":
+            if isinstance(left, int) and isinstance(right, int) and right > 0:
+                too_big = abs(left) > 1 and left.bit_length() * right > MAX_PRODUCT
+        elif operator == "+":
+            if isinstance(left, (str, list, tuple)) and isinstance(right, (str, list, tuple)):
+                too_big = len(left) + len(right) > MAX_STRING
+        elif operator == "%" and isinstance(left, str):
+            _check_percent(left)
         if too_big:
             raise SecurityError(f"运算 {operator} 的结果过大（超过 {MAX_PRODUCT} 个字符或位）")
         return super().call_binop(context, operator, left, right)
 
+    def capped_concat(self, parts) -> str:
+        texts = [str(p) for p in parts]
+        if sum(len(t) for t in texts) > MAX_STRING:
+            raise SecurityError(f"运算 ~ 的结果过大（超过 {MAX_STRING} 个字符）")
+        return "".join(texts)
+
+    def getattr(self, obj, attribute):
+        value = super().getattr(obj, attribute)
+        if isinstance(obj, str) and attribute in _STR_CAPS and callable(value):
+            return _capped_str_method(obj, attribute, value)
+        return value
+
+    def getitem(self, obj, argument):
+        value = super().getitem(obj, argument)
+        if isinstance(obj, str) and isinstance(argument, str) and argument in _STR_CAPS and callable(value):
+            return _capped_str_method(obj, argument, value)
+        return value
+
+
+class FolderLoader(FileSystemLoader):
+    """Templates from one folder, read through the reading layer; a file that resolves
+    outside the folder (a symlink to /etc/passwd, say) is refused, not followed."""
+
+    def get_source(self, environment, template):
+        from generator.textfiles import read_text
+
+        pieces = split_template_path(template)
+        for folder in self.searchpath:
+            filename = os.path.join(folder, *pieces)
+            if os.path.isfile(filename) or os.path.islink(filename):
+                break
+        else:
+            raise TemplateNotFound(template)
+        base = os.path.realpath(folder)
+        real = os.path.realpath(filename)
+        if os.path.commonpath([base, real]) != base:
+            raise TemplateError(f"模板 {filename} 指向模板目录之外（符号链接或快捷方式），已拒绝读取。")
+        source = read_text(Path(filename), MAX_TEMPLATE_BYTES, "模板文件", TemplateError)
+        mtime = os.path.getmtime(filename)
+        return source, os.path.normpath(filename), lambda: os.path.getmtime(filename) == mtime
+
+
+def _private_folder(folder: Path) -> bool:
+    """True when ``folder`` is a real directory owned by us and closed to others (0700)."""
+    try:
+        info = os.lstat(folder)
+    except OSError:
+        return False
+    if not stat.S_ISDIR(info.st_mode):
+        return False
+    if hasattr(os, "getuid"):
+        if info.st_uid != os.getuid():
+            return False
+        if info.st_mode & 0o077:
+            try:
+                os.chmod(folder, 0o700)
+                info = os.lstat(folder)
+            except OSError:
+                return False
+            return not info.st_mode & 0o077
+    return True
+
 
 def bytecode_cache() -> FileSystemBytecodeCache | None:
     """Compiled templates cached per user (keyed by source checksum): a cold render
-    then skips Jinja's compiler. Off with SPEECHGEN_NO_CACHE=1 or when unwritable."""
+    then skips Jinja's compiler. Off with SPEECHGEN_NO_CACHE=1, when unwritable,
+    or when the folder (or its parent) is not ours alone: a cache file is
+    unmarshalled Python code, so a planted one would run outside the sandbox."""
     if os.environ.get("SPEECHGEN_NO_CACHE"):
         return None
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    folder = Path(base) / "speechgen" / "jinja"
+    parent = Path(base) / "speechgen"
+    folder = parent / "jinja"
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        probe = folder / ".probe"
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+    except OSError:
+        return None
+    if not (_private_folder(parent) and _private_folder(folder)):
+        return None
+    try:
+        probe = folder / f".probe-{os.getpid()}"
         probe.write_bytes(b"")
         probe.unlink()
     except OSError:
@@ -73,7 +326,7 @@ def sandboxed_env(dirs: TemplateDirs | None = None) -> SpeechSandbox:
     """A fresh sandbox (templates from ``dirs``, or none for from_string use)."""
     loader = None
     if dirs is not None:
-        loader = ChoiceLoader([FileSystemLoader(str(p)) for p in dirs.search])
+        loader = ChoiceLoader([FolderLoader(str(p)) for p in dirs.search])
     env = SpeechSandbox(
         loader=loader,
         bytecode_cache=bytecode_cache() if loader is not None else None,
@@ -84,12 +337,14 @@ def sandboxed_env(dirs: TemplateDirs | None = None) -> SpeechSandbox:
         keep_trailing_newline=True,
         auto_reload=False,
     )
+    env.filters.update(_capped_filters())
     env.filters.update(FILTERS)
+    env.globals["lipsum"] = capped_lipsum
     return env
 
 
 @functools.lru_cache(maxsize=16)
-def cached_env(dirs: TemplateDirs) -> SandboxedEnvironment:
+def cached_env(dirs: TemplateDirs) -> SpeechSandbox:
     """One environment per template folder per process, so templates compile once."""
     return sandboxed_env(dirs)
 
