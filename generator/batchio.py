@@ -28,8 +28,12 @@ from generator.errors import BriefError, Problem
 from generator.textfiles import decode_text, read_limited
 from generator.yamlload import Located, load_yaml_file
 
-MAX_TABLE_BYTES = 200_000_000  # one CSV/XLSX batch; 10,000 rows are a few MB
+MAX_TABLE_BYTES = 50_000_000  # one CSV/XLSX batch as stored; 10,000 rows are a few MB
+MAX_ROWS = 20_000  # rows of a batch table (districts), header included
+MAX_COLUMNS = 1_000  # columns of a batch table
+MAX_CELL = 10_000  # characters in one cell
 MAX_INDEX = 999  # largest list index a header may use
+MAX_HEADER_PARTS = 16  # dotted/indexed parts in one header (achievements[0].figures[1].value is 6)
 TABLE_SUFFIXES = (".csv", ".xlsx", ".xlsm")
 
 Mark = tuple[int, int]
@@ -252,6 +256,8 @@ _INDEX = re.compile(r"\d+")
 def parse_header(text: str) -> tuple[str | int, ...] | None:
     """``achievements[0].figures[1].value`` → ('achievements', 0, 'figures', 1, 'value')."""
     parts: list[str | int] = []
+    if text.count(".") + text.count("[") >= MAX_HEADER_PARTS:
+        return None
     for segment in text.split("."):
         m = _SEGMENT.fullmatch(segment)
         if not m or not m[1]:
@@ -273,7 +279,9 @@ def _check_headers(headers: list[str], file: str) -> list[tuple[str | int, ...] 
             continue
         path = parse_header(text)
         if path is None:
-            raise BriefError(f"{file} 第{col}列的表头“{text}”写法有误，应当像 locality.name 或 achievements[0].figures[0].value。")
+            shown = text if len(text) <= 60 else text[:60] + "…"
+            raise BriefError(f"{file} 第{col}列的表头“{shown}”写法有误，应当像 locality.name 或 "
+                             f"achievements[0].figures[0].value（最多 {MAX_HEADER_PARTS - 1} 层，序号不超过 {MAX_INDEX}）。")
         if path in seen:
             raise BriefError(f"{file} 的表头“{text}”重复出现。")
         seen[path] = text
@@ -343,30 +351,82 @@ def _row_layer(cells: tuple[Any, ...], paths: list[tuple[str | int, ...] | None]
     return Layer(data, marks, source)
 
 
+def _check_shape(rows: list[tuple[Any, ...]], file: str) -> list[tuple[Any, ...]]:
+    if len(rows) > MAX_ROWS:
+        raise BriefError(f"{file} 行数过多（超过 {MAX_ROWS} 行），请拆成几个表格分批生成。")
+    for number, row in enumerate(rows, 1):
+        if len(row) > MAX_COLUMNS and any(_cell(c) is not None for c in row[MAX_COLUMNS:]):
+            raise BriefError(f"{file} 第{number}行超过 {MAX_COLUMNS} 列，不像批量表格，已拒绝读取。")
+        for col, cell in enumerate(row[:MAX_COLUMNS], 1):
+            if isinstance(cell, str) and len(cell) > MAX_CELL:
+                raise BriefError(f"{file} 第{number}行第{col}列的内容超过 {MAX_CELL} 字，已拒绝读取。")
+    return [row[:MAX_COLUMNS] for row in rows]
+
+
 def _csv_rows(path: Path) -> list[tuple[Any, ...]]:
     text = decode_text(read_limited(path, MAX_TABLE_BYTES, "表格文件"), str(path))
+    rows: list[tuple[Any, ...]] = []
     try:
-        return [tuple(row) for row in csv.reader(io.StringIO(text, newline=""))]
+        for row in csv.reader(io.StringIO(text, newline="")):
+            rows.append(tuple(row))
+            if len(rows) > MAX_ROWS:
+                break
     except csv.Error as exc:
-        raise BriefError(f"{path} 不是合法的 CSV：{exc}") from None
+        raise BriefError(f"{path} 不是合法的 CSV（第{len(rows) + 1}行附近）：{exc}") from None
+    return _check_shape(rows, str(path))
 
 
 def _xlsx_rows(path: Path) -> list[tuple[Any, ...]]:
-    import zipfile
+    """The first worksheet's rows that hold cells, read through the reading layer.
 
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
+    openpyxl would pad every missing row up to the sheet's stated dimension,
+    so a 5 KB file with one stray cell at A1048576 yields a million rows: we
+    walk only the rows the sheet XML actually contains, and refuse content
+    beyond :data:`MAX_ROWS` rows or :data:`MAX_COLUMNS` columns."""
+    from generator.textfiles import read_office
 
-    raw = read_limited(path, MAX_TABLE_BYTES, "表格文件")
+    name = str(path)
+    raw = read_office(path, "Excel 表格（.xlsx）")
     try:
+        import openpyxl
+        from openpyxl.worksheet._reader import WorkSheetParser
+
         book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise BriefError(f"{path} 不是可读取的 Excel（.xlsx）文件：{exc}") from None
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for a bad package
+        raise BriefError(f"{name} 不是可读取的 Excel（.xlsx）文件（{type(exc).__name__}），"
+                         "请在 Excel/WPS 中另存为 .xlsx 或 .csv 后再试。") from None
     try:
+        if not book.worksheets:
+            raise BriefError(f"{name} 没有工作表（只有图表页？），请把数据放在第一张工作表中。")
         sheet = book.worksheets[0]
-        return [tuple(row) for row in sheet.iter_rows(values_only=True)]
+        rows: dict[int, tuple[Any, ...]] = {}
+        with sheet._get_source() as src:
+            parser = WorkSheetParser(src, sheet._shared_strings, data_only=True, epoch=book.epoch,
+                                     date_formats=book._date_formats,
+                                     timedelta_formats=book._timedelta_formats)
+            for index, cells in parser.parse():
+                values = {c["column"]: c["value"] for c in cells if _cell(c["value"]) is not None}
+                if not values:
+                    continue
+                if index > MAX_ROWS:
+                    raise BriefError(f"{name} 第{index}行有内容，超过 {MAX_ROWS} 行的上限；"
+                                     "请删除表格末尾多余的单元格，或拆成几个表格。")
+                if max(values) > MAX_COLUMNS:
+                    raise BriefError(f"{name} 第{index}行第{max(values)}列有内容，超过 {MAX_COLUMNS} 列的上限。")
+                width = max(values)
+                rows[index] = tuple(values.get(c) for c in range(1, width + 1))
+    except BriefError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - damaged sheet XML surfaces as many types
+        raise BriefError(f"{name} 的工作表无法读取（{type(exc).__name__}），文件可能已损坏；"
+                         "请在 Excel/WPS 中另存后再试。") from None
     finally:
         book.close()
+    if not rows:
+        return []
+    # keep row numbers true for messages: rows before the first with content are empty
+    out = [rows.get(i, ()) for i in range(1, max(rows) + 1)]
+    return _check_shape(out, name)
 
 
 def read_table_batch(path: Path, base: Layer) -> Batch:

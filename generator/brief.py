@@ -260,6 +260,10 @@ def date(raw: Any, src: str, canon: str, ck: Checker) -> dt.date | None:
     return None
 
 
+THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+MAX_GROWTH = 10_000  # |value - baseline| / |baseline|: beyond 1,000,000 % it is a typo, not a result
+
+
 def number(raw: Any, src: str, canon: str, ck: Checker) -> float | int | None:
     if isinstance(raw, bool):
         ck.add("应当是数字，实际是真假值。", src, canon)
@@ -273,7 +277,13 @@ def number(raw: Any, src: str, canon: str, ck: Checker) -> float | int | None:
             return None
         return raw
     if isinstance(raw, str):
-        s = unicodedata.normalize("NFKC", raw).strip().replace(",", "")
+        s = unicodedata.normalize("NFKC", raw).strip()
+        if "," in s:
+            if not THOUSANDS.fullmatch(s):
+                ck.add(f"应当是一个数字，实际是 {raw!r}：逗号只能用作千位分隔（如 41,500）；"
+                       "几个数字请分成几项写。", src, canon)
+                return None
+            s = s.replace(",", "")
         try:
             value = float(s)
         except ValueError:
@@ -429,12 +439,34 @@ def brief_from_located(located: Located, kinds: Iterable[str] = KINDS,
         meeting = values.get("meeting")
         if meeting and values.get("deadline") and values["deadline"] < meeting.date:
             ck.add("时限早于会议日期，无法倒计时。", "deadline", "deadline")
+        _cross_checks(values, ck)
     if ck.problems:
         count = len(ck.problems.items)
         raise BriefError(f"简报 {located.file} 有 {count} 处问题：", ck.problems.items)
     assert values is not None
     values["source"] = located.file
     return Brief(**values)
+
+
+def _cross_checks(values: dict[str, Any], ck: Checker) -> None:
+    """Checks across fields: item deadlines after the meeting (as ``check`` expects of
+    the draft), and growth rates that can be computed and said."""
+    meeting = values.get("meeting")
+    for key in ("measures", "targets"):
+        for i, item in enumerate(values.get(key) or ()):
+            deadline = getattr(item, "deadline", None)
+            if meeting and deadline and deadline < meeting.date:
+                path = f"{key}[{i}].deadline"
+                ck.add(f"完成时限 {deadline.isoformat()} 早于会议日期 {meeting.date.isoformat()}，"
+                       "请检查年份或删去这个时限。", path, path)
+    for i, item in enumerate(values.get("achievements") or ()):
+        for j, fig in enumerate(getattr(item, "figures", ()) or ()):
+            if fig is None or fig.baseline in (None, 0):
+                continue
+            if abs(fig.value - fig.baseline) > MAX_GROWTH * abs(fig.baseline):
+                path = f"achievements[{i}].figures[{j}].baseline"
+                ck.add(f"对比值 {fig.baseline:g} 与数值 {fig.value:g} 相差过大（增幅超过 {MAX_GROWTH * 100:,}%），"
+                       "多半是单位或小数点写错了，请检查。", path, path)
 
 
 def load_brief(path: Path, kinds: Iterable[str] = KINDS, topics: Iterable[str] = TOPICS) -> Brief:

@@ -190,24 +190,20 @@ def check_files(files: list[Path], *, brief: Any = None, corpus: Path | list[Pat
         _shared.clear()
     reports = [r for r, _, _ in results]
     if len(files) > 1:
-        from generator.checks.similar import find_twins
+        from generator.checks.similar import twin_partners
 
-        partners: dict[int, list[tuple[float, int]]] = {}
-        for i, j, sim in find_twins([body for _, body, _ in results], twin_threshold):
-            partners.setdefault(i, []).append((sim, j))
-            partners.setdefault(j, []).append((sim, i))
-        for i, found in partners.items():
-            found.sort(reverse=True)
+        partners = twin_partners([body for _, body, _ in results], twin_threshold, keep=TWINS_PER_FILE)
+        for i, (found, total) in sorted(partners.items()):
             line = 1 + results[i][2]
-            for sim, j in found[:TWINS_PER_FILE]:
+            for sim, j in found:
                 reports[i].findings.append(Finding(
                     reports[i].file, line, "twins", ERROR, f"与 {reports[j].file} 相似",
                     f"与“{reports[j].file}”高度雷同（相似度{sim:.0%}），请分别改写",
                 ))
-            if len(found) > TWINS_PER_FILE:
+            if total > len(found):
                 reports[i].findings.append(Finding(
                     reports[i].file, line, "twins", ERROR,
-                    f"另有{len(found) - TWINS_PER_FILE}篇相似", "雷同稿过多，请检查是否套用同一底稿",
+                    f"另有{total - len(found)}篇相似", "雷同稿过多，请检查是否套用同一底稿",
                 ))
     return reports
 

@@ -119,6 +119,8 @@ BANDS, ROWS = 64, 3  # P(candidate) = 1 − (1 − J³)⁶⁴: 0.9998 at J = 0.5
 MARGIN = 0.15  # estimate slack before the exact check: > 4σ of a 192-bin MinHash estimate
 ALL_PAIRS_MAX = 5000  # up to here compare signatures block-wise; beyond, LSH banding
 BLOCK = 64
+MAX_CONFIRM = 32  # exact Jaccard checks per text; further partners are counted by estimate
+MAX_BUCKET = 64  # an LSH bucket pairs each member with at most this many later members
 
 
 def minhash_signatures(sets: list[np.ndarray], width: int) -> np.ndarray:
@@ -147,6 +149,8 @@ def _candidates_blockwise(sig: np.ndarray, floor: float) -> list[tuple[int, int]
 
     Drafts rendered from one brief are alike enough that LSH bands collide for
     most pairs; comparing 192-value signatures directly is then far cheaper.
+    Each row keeps only its :data:`MAX_CONFIRM` best candidates, so a pile of
+    near-identical drafts costs linear, not quadratic, exact checks.
     """
     import numpy as np
 
@@ -156,11 +160,13 @@ def _candidates_blockwise(sig: np.ndarray, floor: float) -> list[tuple[int, int]
     for start in range(0, n, BLOCK):
         block = sig[start:start + BLOCK]
         equal = (block[:, None, :] == sig[None, start:, :]).sum(axis=2, dtype=np.int32)
-        rows, cols = np.nonzero(equal >= need)
-        for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
-            i, j = start + r, start + c
-            if j > i:
-                pairs.append((i, j))
+        for r in range(equal.shape[0]):
+            row = equal[r, r + 1:]
+            hits = np.flatnonzero(row >= need)
+            if len(hits) > MAX_CONFIRM:
+                hits = hits[np.argsort(-row[hits], kind="stable")[:MAX_CONFIRM]]
+            i = start + r
+            pairs.extend((i, i + 1 + int(c)) for c in hits)
     return pairs
 
 
@@ -178,7 +184,7 @@ def _candidates_lsh(sig: np.ndarray, floor: float) -> list[tuple[int, int]]:
     need = int(np.ceil(floor * width))
     for members in buckets.values():
         for x in range(len(members)):
-            for y in range(x + 1, len(members)):
+            for y in range(x + 1, min(len(members), x + 1 + MAX_BUCKET)):
                 pair = (members[x], members[y])
                 if pair not in seen:
                     seen.add(pair)
@@ -193,12 +199,17 @@ def find_twins(texts: list[str], threshold: float = 0.5, k: int = 5) -> list[tup
     by LSH banding above ALL_PAIRS_MAX texts) are confirmed with the exact
     Jaccard of the hashed shingle sets.
     """
-    import numpy as np
 
     width = BANDS * ROWS
     sets = [shingle_hashes(t, k) for t in texts]
     if len(sets) < 2:
         return []
+    return _twins_of_sets(sets, threshold, width)
+
+
+def _twins_of_sets(sets: list[np.ndarray], threshold: float, width: int) -> list[tuple[int, int, float]]:
+    import numpy as np
+
     sig = minhash_signatures(sets, width)
     floor = max(threshold - MARGIN, 0.0)
     finder = _candidates_blockwise if len(sets) <= ALL_PAIRS_MAX else _candidates_lsh
@@ -216,3 +227,50 @@ def find_twins(texts: list[str], threshold: float = 0.5, k: int = 5) -> list[tup
             pairs.append((i, j, sim))
     pairs.sort()
     return pairs
+
+
+def twin_partners(texts: list[str], threshold: float = 0.5, k: int = 5,
+                  keep: int = 5) -> dict[int, tuple[list[tuple[float, int]], int]]:
+    """For each text with twins: its ``keep`` closest partners (similarity, index) and
+    how many partners it has in all.
+
+    Identical texts are grouped by hash first, so 6,000 copies of one draft cost
+    one signature, not 18 million pair checks; distinct texts go through
+    :func:`find_twins` (bounded per text). Linear in the number of texts.
+    """
+    import hashlib
+    from collections import defaultdict
+
+    groups: dict[bytes, list[int]] = defaultdict(list)
+    hashed = [shingle_hashes(t, k) for t in texts]
+    for i, h in enumerate(hashed):
+        if len(h):  # an empty text resembles nothing
+            groups[hashlib.blake2b(h.tobytes(), digest_size=16).digest()].append(i)
+    members = list(groups.values())
+    if sum(len(m) for m in members) < 2:
+        return {}
+    width = BANDS * ROWS
+    related: dict[int, list[tuple[float, int]]] = defaultdict(list)  # group → (sim, other group)
+    if len(members) > 1:
+        for a, b, sim in _twins_of_sets([hashed[m[0]] for m in members], threshold, width):
+            related[a].append((sim, b))
+            related[b].append((sim, a))
+    out: dict[int, tuple[list[tuple[float, int]], int]] = {}
+    for g, group in enumerate(members):
+        others = sorted(related.get(g, []), key=lambda x: (-x[0], x[1]))
+        total_others = sum(len(members[h]) for _, h in others)
+        for i in group:
+            top: list[tuple[float, int]] = []
+            for j in group:
+                if len(top) >= keep:
+                    break
+                if j != i:
+                    top.append((1.0, j))
+            for sim, h in others:
+                if len(top) >= keep:
+                    break
+                top.extend((sim, j) for j in members[h][:keep - len(top)])
+            total = len(group) - 1 + total_others
+            if total:
+                out[i] = (top, total)
+    return out
