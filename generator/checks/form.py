@@ -42,11 +42,16 @@ def cn_value(s: str) -> int:
         return ord(s) - ord("①") + 1
     if s == "十":
         return 10
-    if s.startswith("十"):
-        return 10 + CN.index(s[1]) + 1
-    if "十" in s:
-        tens, _, ones = s.partition("十")
-        return (CN.index(tens) + 1) * 10 + (CN.index(ones) + 1 if ones else 0)
+    try:  # a typo such as 二十三十 is not a numeral: 0, reported by the caller
+        if s.startswith("十"):
+            return 10 + CN.index(s[1]) + 1 if len(s) == 2 else 0
+        if "十" in s:
+            tens, _, ones = s.partition("十")
+            if len(tens) != 1 or len(ones) > 1:
+                return 0
+            return (CN.index(tens) + 1) * 10 + (CN.index(ones) + 1 if ones else 0)
+    except ValueError:
+        return 0
     return CN.index(s) + 1 if s in CN else 0
 
 
@@ -111,6 +116,9 @@ def check_numbering(text: str) -> list[Finding]:
                 continue
             n = cn_value(m.group(1))
             start, end = offset + m.start(), offset + m.end()
+            if n == 0:
+                findings.append(_warn(text, start, end, f"编号“{m.group(0)}”写法有误，请改正"))
+                break
             mine = last.get(level)
             expected = mine[0] + 1 if mine else 1
             if prev and n == prev[0] + 1 and style != prev[1] and n != expected:
