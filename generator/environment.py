@@ -130,9 +130,11 @@ _STR_CAPS = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs", "repla
 def _capped_filters() -> dict[str, Callable[..., Any]]:
     """Jinja's own filters with their size arguments checked (the sandbox checks none)."""
     def wrap(original: Callable[..., Any], check: Callable[..., None]) -> Callable[..., Any]:
+        skip = 1 if getattr(original, "jinja_pass_arg", None) else 0  # context/env argument
+
         @functools.wraps(original)
         def filtered(*args: Any, **kwargs: Any) -> Any:
-            check(*args, **kwargs)
+            check(*args[skip:], **kwargs)
             return original(*args, **kwargs)
         return filtered
 
@@ -145,7 +147,7 @@ def _capped_filters() -> dict[str, Callable[..., Any]]:
         if isinstance(s, str) and isinstance(w, int) and (s.count("\n") + 1) * w + len(s) > MAX_STRING:
             raise _refuse("indent 的结果")
 
-    def wordwrap(env: Any, s: Any, width: Any = 79, *a: Any, **k: Any) -> None:
+    def wordwrap(s: Any, width: Any = 79, *a: Any, **k: Any) -> None:
         _width(width, "wordwrap 的宽度")
         wrap_with = k.get("wrapstring", a[1] if len(a) > 1 else None)
         if isinstance(wrap_with, str) and isinstance(s, str) and len(wrap_with) * (len(s) + 1) > MAX_STRING:
@@ -155,10 +157,10 @@ def _capped_filters() -> dict[str, Callable[..., Any]]:
         if isinstance(value, str):
             _check_percent(value)
 
-    def replace(ctx: Any, s: Any, old: Any, new: Any, count: Any = None) -> None:
+    def replace(s: Any, old: Any, new: Any, count: Any = None) -> None:
         _check_replace(str(s) if s is not None else "", old, new, -1 if count is None else count)
 
-    def join(ctx: Any, value: Any, d: Any = "", *a: Any, **k: Any) -> None:
+    def join(value: Any, d: Any = "", *a: Any, **k: Any) -> None:
         if isinstance(d, str) and len(d) > MAX_WIDTH:
             raise _refuse("join 的分隔符")
 
