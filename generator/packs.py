@@ -87,6 +87,45 @@ PACK_KEYS = ("name", "description", "work", "short", "cause", "situation", "achi
              "problems", "measures", "leadership", "closing", "host")
 
 
+_TEXT, _TEXTS = "文字", "文字列表"
+# pack key → shape; list items that are mappings give each key's shape
+PACK_SHAPE: dict[str, Any] = {
+    "name": _TEXT, "description": _TEXT, "work": _TEXT, "short": _TEXT, "cause": _TEXT,
+    "keywords": _TEXTS, "achievements": _TEXTS, "closing": _TEXTS, "host": _TEXTS,
+    "situation": {"*": _TEXTS},
+    "problems": [{"title": _TEXT, "detail": _TEXTS}],
+    "measures": [{"title": _TEXT, "lead": _TEXTS, "points": _TEXTS, "owner_hint": _TEXT}],
+    "leadership": [{"title": _TEXT, "body": _TEXTS}],
+}
+
+
+def pack_shape_problems(value: Any, shape: Any, where: str) -> list[str]:
+    """Where a user pack's value does not have the shape templates rely on."""
+    if shape == _TEXT:
+        return [] if isinstance(value, str) else [f"{where} 应当是文字"]
+    if shape == _TEXTS:
+        if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+            return [f"{where} 应当是文字列表"]
+        return []
+    if isinstance(shape, list):
+        if not isinstance(value, list) or not value:
+            return [f"{where} 应当是非空列表，每项是键值对"]
+        out: list[str] = []
+        for i, item in enumerate(value):
+            if not isinstance(item, dict) or not isinstance(item.get("title"), str):
+                out.append(f"{where}[{i}] 应当是带 title 的键值对")
+                continue
+            for key, sub in shape[0].items():
+                if key in item:
+                    out += pack_shape_problems(item[key], sub, f"{where}[{i}].{key}")
+        return out
+    if isinstance(shape, dict):
+        if not isinstance(value, dict):
+            return [f"{where} 应当是键值对"]
+        return [p for k, v in value.items() for p in pack_shape_problems(v, shape["*"], f"{where}.{k}")]
+    return []
+
+
 def load_pack(dirs: TemplateLibrary, topic: str) -> dict[str, Any]:
     """A topic pack, validated (keys, ``{tokens}``) before anything can use it."""
     path = dirs.find(f"topics/{topic}.yaml")
@@ -103,6 +142,10 @@ def _checked_pack(path: Path, mtime: float) -> dict[str, Any]:
     missing = [k for k in PACK_KEYS if k not in pack]
     if missing:
         raise TemplateError(f"{path} 缺少：{'、'.join(missing)}。")
+    wrong = [p for k, shape in PACK_SHAPE.items() if k in pack
+             for p in pack_shape_problems(pack[k], shape, k)]
+    if wrong:
+        raise TemplateError(f"主题包 {path} 的结构有误：{'；'.join(wrong[:5])}。")
     problems = token_problems(pack, PACK_TOKENS, path)
     if problems:
         raise TemplateError(f"主题包 {path} 有未知占位符：", problems)
