@@ -30,6 +30,9 @@ def is_docx(path: Path, raw: bytes) -> bool:
 
 def _guard(raw: bytes, name: str) -> None:
     """Refuse archives that are broken, not Word documents, or unpack to too much."""
+    from generator.textfiles import check_office_zip
+
+    check_office_zip(raw, name, "Word 文档（.docx）", CorpusError)  # encryption, DTDs, sizes
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as zf:
             infos = zf.infolist()

@@ -42,6 +42,11 @@ _BOMS = (
 )
 
 
+def _sp(what: str) -> str:
+    """A space before a Latin word after Chinese text: 不是有效的 Word 文档."""
+    return f" {what}" if what[:1].isascii() else what
+
+
 def _limit_words(max_bytes: int) -> str:
     return f"{max_bytes // 1_000_000} MB" if max_bytes >= 1_000_000 else f"{max_bytes // 1000} KB"
 
@@ -146,7 +151,7 @@ def check_office_zip(raw: bytes, name: str, what: str,
         with zipfile.ZipFile(io.BytesIO(raw)) as zf:
             infos = zf.infolist()
             if len(infos) > MAX_MEMBERS:
-                raise error(f"{name} 内部文件过多（{len(infos)} 个），不像正常的{what}，已拒绝读取。")
+                raise error(f"{name} 内部文件过多（{len(infos)} 个），不像正常的{_sp(what)}，已拒绝读取。")
             total = 0
             for info in infos:
                 if info.flag_bits & 0x1:
@@ -164,7 +169,7 @@ def check_office_zip(raw: bytes, name: str, what: str,
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError,
             EOFError, OSError, ValueError, KeyError) as exc:
-        raise error(f"{name} 不是有效的{what}（文件已损坏或格式不对：{type(exc).__name__}）。") from None
+        raise error(f"{name} 不是有效的{_sp(what)}（文件已损坏或格式不对：{type(exc).__name__}）。") from None
 
 
 def read_office(path: Path, what: str, error: type[SpeechgenError] = BriefError) -> bytes:
@@ -181,16 +186,16 @@ def read_zip_member(raw: bytes, member: str, name: str, what: str,
         with zipfile.ZipFile(io.BytesIO(raw)) as zf:
             return zf.read(member)
     except KeyError:
-        raise error(f"{name} 不是有效的{what}（缺少 {member}）。") from None
+        raise error(f"{name} 不是有效的{_sp(what)}（缺少 {member}）。") from None
     except (zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError, OSError, ValueError) as exc:
-        raise error(f"{name} 不是有效的{what}（文件已损坏：{type(exc).__name__}）。") from None
+        raise error(f"{name} 不是有效的{_sp(what)}（文件已损坏：{type(exc).__name__}）。") from None
 
 
 def parse_xml(data: bytes, name: str, what: str, error: type[SpeechgenError] = BriefError):
     """An ElementTree root from untrusted XML: defusedxml when installed, DTDs refused either way."""
     upper = data[:65536].upper()
     if b"<!DOCTYPE" in upper or b"<!ENTITY" in upper:
-        raise error(f"{name} 含有 DTD/实体声明，可能是恶意构造的{what}，已拒绝读取。")
+        raise error(f"{name} 含有 DTD/实体声明，可能是恶意构造的{_sp(what)}，已拒绝读取。")
     try:
         from defusedxml.ElementTree import fromstring
     except ImportError:  # pragma: no cover - defusedxml is a dependency
@@ -198,4 +203,4 @@ def parse_xml(data: bytes, name: str, what: str, error: type[SpeechgenError] = B
     try:
         return fromstring(data)
     except Exception as exc:  # noqa: BLE001 - any parser failure on untrusted XML is "damaged"
-        raise error(f"{name} 不是有效的{what}（XML 已损坏：{type(exc).__name__}）。") from None
+        raise error(f"{name} 不是有效的{_sp(what)}（XML 已损坏：{type(exc).__name__}）。") from None

@@ -142,13 +142,9 @@ def _cue_rows(data: dict, key: str, where: str) -> tuple[tuple[str, re.Pattern[s
 
 
 def load_rules(path: Path) -> Rules:
-    import yaml
+    from generator.yamlload import load_yaml_data  # the shared safe loader
 
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise CorpusError(f"{path}：无法读取整理规则（{exc}）") from None
-    return parse_rules(data, str(path))
+    return parse_rules(load_yaml_data(path, "整理规则文件", CorpusError), str(path))
 
 
 @lru_cache(maxsize=1)
