@@ -40,6 +40,7 @@ from generator.brief import Brief, brief_from_located
 from generator.errors import ExportError, SpeechgenError, os_error_message
 from generator.formulations import warn_for
 from generator.packs import TemplateDirs
+from generator.writers.output import spreadsheet_cell
 
 NAME_CHARS = 120  # longest file name, extension included
 NAME_BYTES = 200  # UTF-8 bytes; leaves room for atomic_write's ".name.XXXX.tmp" under 255
@@ -414,19 +415,6 @@ def run_batch(batch_path: Path, out_dir: Path, *, fmt: str = "md", jobs: int | N
 # ------------------------------------------------------------------ output
 
 SUMMARY_HEADER = ["序号", "地区", "文件", "字数", "讲话时长(分钟)", "状态", "说明"]
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-
-
-def spreadsheet_cell(value: Any) -> Any:
-    """A text cell Excel/WPS will not run as a formula: ``=1+1`` becomes ``'=1+1``.
-
-    Numbers stay numbers; any text starting with = + - @ (or their full-width
-    forms, or a tab/CR) gets a leading apostrophe, as OWASP advises for CSV."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
 def summary_bytes(report: Report) -> bytes:
     """summary.csv in UTF-8 with BOM, so Excel shows the Chinese correctly."""
     buffer = io.StringIO(newline="")

@@ -24,6 +24,7 @@ import stat
 import zlib
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from generator.errors import ExportError, os_error_message
 
@@ -191,3 +192,16 @@ def write_all(items: list[tuple[Path, bytes]], *, force: bool = False,
         atomic_write(path, data, force=force, inputs=inputs)
         written.append(Path(path))
     return written
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def spreadsheet_cell(value: Any) -> Any:
+    """A text cell Excel/WPS will not run as a formula: ``=1+1`` becomes ``'=1+1``.
+
+    Numbers stay numbers; any text starting with = + - @ (or their full-width
+    forms, or a tab/CR) gets a leading apostrophe, as OWASP advises for CSV."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
