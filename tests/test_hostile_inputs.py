@@ -236,6 +236,14 @@ def test_six_thousand_identical_drafts_are_grouped():
     assert 6000 not in partners
 
 
+def test_near_identical_drafts_are_counted_not_undercounted():
+    base = "各街道各部门要坚持问题导向，狠抓工作落实，确保各项任务按期完成。" * 3
+    partners = twin_partners([f"{base}第{i}稿" for i in range(400)], keep=5)
+    assert len(partners) == 400
+    top, total = partners[0]
+    assert len(top) == 5 and total >= 390  # "另有N篇相似" is not capped at the exact-check budget
+
+
 def test_identical_drafts_through_check(tmp_path):
     body = "同志们：\n各街道各部门要坚持问题导向，狠抓工作落实，确保各项任务按期完成。\n" * 3
     files = []

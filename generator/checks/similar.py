@@ -144,13 +144,16 @@ def minhash_signatures(sets: list[np.ndarray], width: int) -> np.ndarray:
     return out
 
 
-def _candidates_blockwise(sig: np.ndarray, floor: float) -> list[tuple[int, int]]:
+def _candidates_blockwise(sig: np.ndarray, floor: float,
+                          estimate: tuple[float, np.ndarray] | None = None) -> list[tuple[int, int]]:
     """Pairs whose MinHash estimate reaches floor, comparing signatures block by block.
 
     Drafts rendered from one brief are alike enough that LSH bands collide for
     most pairs; comparing 192-value signatures directly is then far cheaper.
     Each row keeps only its :data:`MAX_CONFIRM` best candidates, so a pile of
     near-identical drafts costs linear, not quadratic, exact checks.
+    ``estimate=(threshold, counts)`` also counts, per text, the partners whose
+    estimated similarity exceeds threshold (for "另有N篇相似" beyond the cap).
     """
     import numpy as np
 
@@ -160,6 +163,11 @@ def _candidates_blockwise(sig: np.ndarray, floor: float) -> list[tuple[int, int]
     for start in range(0, n, BLOCK):
         block = sig[start:start + BLOCK]
         equal = (block[:, None, :] == sig[None, start:, :]).sum(axis=2, dtype=np.int32)
+        if estimate is not None:
+            rows = np.arange(equal.shape[0])[:, None]
+            above = (equal > estimate[0] * width) & (np.arange(equal.shape[1])[None, :] > rows)
+            estimate[1][start:start + equal.shape[0]] += above.sum(axis=1)
+            estimate[1][start:] += above.sum(axis=0)
         for r in range(equal.shape[0]):
             row = equal[r, r + 1:]
             hits = np.flatnonzero(row >= need)
@@ -207,14 +215,17 @@ def find_twins(texts: list[str], threshold: float = 0.5, k: int = 5) -> list[tup
     return _twins_of_sets(sets, threshold, width)
 
 
-def _twins_of_sets(sets: list[np.ndarray], threshold: float, width: int) -> list[tuple[int, int, float]]:
+def _twins_of_sets(sets: list[np.ndarray], threshold: float, width: int,
+                   counts: np.ndarray | None = None) -> list[tuple[int, int, float]]:
     import numpy as np
 
     sig = minhash_signatures(sets, width)
     floor = max(threshold - MARGIN, 0.0)
     finder = _candidates_blockwise if len(sets) <= ALL_PAIRS_MAX else _candidates_lsh
     pairs: list[tuple[int, int, float]] = []
-    for i, j in finder(sig, floor):
+    found = (_candidates_blockwise(sig, floor, (threshold, counts)) if counts is not None
+             and finder is _candidates_blockwise else finder(sig, floor))
+    for i, j in found:
         a, b = sets[i], sets[j]
         if not len(a) or not len(b):
             continue
@@ -250,15 +261,20 @@ def twin_partners(texts: list[str], threshold: float = 0.5, k: int = 5,
     if sum(len(m) for m in members) < 2:
         return {}
     width = BANDS * ROWS
+    import numpy as np
+
     related: dict[int, list[tuple[float, int]]] = defaultdict(list)  # group → (sim, other group)
+    estimated = np.zeros(len(members), dtype=np.int64)  # partner texts by MinHash estimate
     if len(members) > 1:
-        for a, b, sim in _twins_of_sets([hashed[m[0]] for m in members], threshold, width):
+        for a, b, sim in _twins_of_sets([hashed[m[0]] for m in members], threshold, width, estimated):
             related[a].append((sim, b))
             related[b].append((sim, a))
     out: dict[int, tuple[list[tuple[float, int]], int]] = {}
     for g, group in enumerate(members):
         others = sorted(related.get(g, []), key=lambda x: (-x[0], x[1]))
         total_others = sum(len(members[h]) for _, h in others)
+        if len(others) >= MAX_CONFIRM:  # capped: the estimate counts the rest
+            total_others = max(total_others, int(estimated[g]))
         for i in group:
             top: list[tuple[float, int]] = []
             for j in group:
