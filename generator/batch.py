@@ -280,7 +280,8 @@ def work(task: Task) -> Result:
     except OSError as exc:
         return Result(task.number, task.label, task.name, FAILED, os_error_message(exc, task.name, "写入"))
     except Exception as exc:  # one district's template bug must not stop the batch
-        return Result(task.number, task.label, task.name, FAILED, f"内部错误：{exc!r}")
+        return Result(task.number, task.label, task.name, FAILED,
+                      f"内部错误（{type(exc).__name__}），请把简报和命令报告给维护者。")
     return Result(task.number, task.label, task.name, WRITTEN, "", draft.chars,
                   round(draft.minutes(), 1), signature(draft.body_text, settings.exact))
 

@@ -65,7 +65,7 @@ def _pid_alive(pid: int) -> bool:
     if pid == os.getpid():
         return True
     if WINDOWS:  # os.kill(pid, 0) would send CTRL_C_EVENT there
-        return True
+        return _windows_pid_alive(pid)
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -77,6 +77,26 @@ def _pid_alive(pid: int) -> bool:
             state = handle.read().rsplit(b")", 1)[1].split()[0]
         return state not in (b"Z", b"X")
     except (OSError, IndexError):
+        return True
+
+
+def _windows_pid_alive(pid: int) -> bool:
+    """OpenProcess + GetExitCodeProcess; any doubt counts as alive (never sweep a live run)."""
+    try:
+        import ctypes
+
+        kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined]
+        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            return ctypes.get_last_error() != 87  # ERROR_INVALID_PARAMETER: no such process
+        code = ctypes.c_ulong()
+        try:
+            if not kernel32.GetExitCodeProcess(handle, ctypes.byref(code)):
+                return True
+        finally:
+            kernel32.CloseHandle(handle)
+        return code.value == 259  # STILL_ACTIVE
+    except Exception:  # noqa: BLE001 - no ctypes, no kernel32: assume alive
         return True
 
 
