@@ -78,6 +78,8 @@ def read_limited(path: Path, max_bytes: int | None, what: str,
     descriptor (no race with a swapped path): anything but a regular file is
     refused. ``max_bytes=None`` means the general text limit.
     """
+    from generator.writers.output import os_path  # \\?\ form for long Windows paths
+
     limit = MAX_TEXT_BYTES if max_bytes is None else max_bytes
     name = str(path)
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0) \
@@ -85,7 +87,7 @@ def read_limited(path: Path, max_bytes: int | None, what: str,
     try:
         if Path(path).is_dir():
             raise error(f"{name} 是目录，不是{what}。")
-        fd = os.open(path, flags)
+        fd = os.open(os_path(Path(path)), flags)
     except FileNotFoundError:
         raise error(f"找不到文件：{name}") from None
     except OSError as exc:
