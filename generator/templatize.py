@@ -217,7 +217,7 @@ def _environment() -> Any:
     return sandboxed_env()
 
 
-def render_template_text(template_source: str, values: dict[str, Any]) -> str:
+def render_template_text(template_source: str, values: dict[str, Any], name: str = "<模板>") -> str:
     """Render a templatized speech with its brief values."""
     from jinja2 import TemplateError as JinjaError
 
@@ -227,7 +227,7 @@ def render_template_text(template_source: str, values: dict[str, Any]) -> str:
         return _environment().from_string(template_source).render(**values)
     except (JinjaError, ArithmeticError, LookupError, TypeError, ValueError, AttributeError,
             RecursionError) as exc:
-        raise describe_template_error(exc, "<模板>") from None
+        raise describe_template_error(exc, name) from None
 
 
 def _write(path: Path, text: str, force: bool = False) -> None:
@@ -254,7 +254,7 @@ def fill_command(template: Path, brief: Path, out: Path | None, force: bool = Fa
         except ValueError:
             raise TemplateError(f"{brief}：meeting.date 应写成 2026-05-08 的形式。") from None
     source = read_text(template, None, "模板文件", TemplateError)
-    text = render_template_text(source, values)
+    text = render_template_text(source, values, str(template))
     if out is None:
         sys.stdout.write(text)
     else:

@@ -181,12 +181,20 @@ def read_office(path: Path, what: str, error: type[SpeechgenError] = BriefError)
     return raw
 
 
+MAX_XML_PARSED = 20_000_000  # one member parsed whole into memory (word/document.xml)
+
+
 def read_zip_member(raw: bytes, member: str, name: str, what: str,
-                    error: type[SpeechgenError] = BriefError) -> bytes:
-    """One member of an archive already checked by :func:`check_office_zip`."""
+                    error: type[SpeechgenError] = BriefError, limit: int = MAX_XML_PARSED) -> bytes:
+    """One member of an archive already checked by :func:`check_office_zip`; a member
+    parsed whole (not streamed) must stay under ``limit`` bytes unpacked."""
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as zf:
-            return zf.read(member)
+            info = zf.getinfo(member)
+            if info.file_size > limit:
+                raise error(f"{name} 中的 {member} 解压后有 {info.file_size} 字节，超过 "
+                            f"{_limit_words(limit)}，已拒绝读取。")
+            return zf.read(info)
     except KeyError:
         raise error(f"{name} 不是有效的{_sp(what)}（缺少 {member}）。") from None
     except (zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError, OSError, ValueError) as exc:
