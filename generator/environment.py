@@ -41,6 +41,7 @@ MAX_WIDTH = 10_000  # center/ljust/rjust/zfill, %- and format-widths and precisi
 MAX_COUNT = 10_000  # batch/slice sizes
 MAX_LIPSUM = 100  # lipsum(n=…) paragraphs
 MAX_TEMPLATE_BYTES = 2_000_000  # one template file
+MAX_OUTPUT = 20_000_000  # characters one render (or block, macro) may produce: loops cannot fill memory
 
 
 def _refuse(what: str) -> SecurityError:
@@ -235,6 +236,19 @@ class SpeechSandbox(ImmutableSandboxedEnvironment):
         if too_big:
             raise SecurityError(f"运算 {operator} 的结果过大（超过 {MAX_PRODUCT} 个字符或位）")
         return super().call_binop(context, operator, left, right)
+
+    @staticmethod
+    def concat(parts) -> str:  # type: ignore[override]
+        """Jinja joins every render, block and macro output with this: capped as it grows,
+        so nested loops that print cannot exhaust memory before an error is shown."""
+        out: list[str] = []
+        total = 0
+        for part in parts:
+            total += len(part)
+            if total > MAX_OUTPUT:
+                raise SecurityError(f"模板输出过长（超过 {MAX_OUTPUT} 个字符），可能是循环失控")
+            out.append(part)
+        return "".join(out)
 
     def capped_concat(self, parts) -> str:
         texts = [str(p) for p in parts]

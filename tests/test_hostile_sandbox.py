@@ -182,6 +182,9 @@ BOMBS = {
     "slice": "{{ [1] | slice(10**9) | list | length }}",
     "expandtabs": "{{ ('\\t' * 100000).expandtabs(10**4) }}",
     "getitem_center": "{{ 'a'['center'](10**9) }}",
+    "nested_loop_output": "{% for i in range(100000) %}{% for j in range(100000) %}xxxxxxxxxx{% endfor %}{% endfor %}",
+    "macro_output": "{% macro m() %}{% for i in range(100000) %}{% for j in range(100) %}xxxxx{% endfor %}{% endfor %}"
+                    "{% endmacro %}{{ m() }}",
 }
 
 
