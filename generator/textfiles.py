@@ -29,7 +29,7 @@ TRIED = "已尝试编码：UTF-8、UTF-8 BOM、UTF-16/UTF-32（带 BOM）、GB18
 MAX_TEXT_BYTES = 20_000_000  # a draft, speech or corpus file
 MAX_OFFICE_BYTES = 50_000_000  # a .docx or .xlsx as stored
 MAX_UNZIPPED = 200_000_000  # all members of one .docx/.xlsx, uncompressed
-MAX_MEMBER = 100_000_000  # one member (e.g. word/document.xml, a sheet), uncompressed
+MAX_MEMBER = 50_000_000  # one member (e.g. word/document.xml, a sheet), uncompressed
 MAX_MEMBERS = 10_000
 _CHUNK = 1 << 16
 
