@@ -131,6 +131,20 @@ def test_hostile_user_topic_pack(tmp_path, name, text, word):
     assert not out.exists()
 
 
+BOMB = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{c}: &{c} [{', '.join(['*' + p] * 10)}]\n" for p, c in zip("abcdefg", "bcdefgh", strict=True))
+
+
+@pytest.mark.parametrize("name", ["phrases.yaml", "starter.yaml"])
+def test_alias_bombs_in_every_user_yaml_file(tmp_path, name):
+    """Resource exhaustion: alias counting existed only for briefs."""
+    folder = tmp_path / "tpl"
+    folder.mkdir()
+    (folder / name).write_text(BOMB, encoding="utf-8")
+    code, text = cli("render", SPEC, "-o", tmp_path / "o.md", "--templates", folder)
+    clean_exit(code, text, "别名炸弹")
+
+
 def test_csv_header_with_5000_dotted_parts(tmp_path):
     """Traceback: a CSV header with 5,000 dotted parts."""
     table = tmp_path / "b.csv"
