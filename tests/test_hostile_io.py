@@ -319,6 +319,15 @@ def test_deep_output_path_near_the_limit_writes(tmp_path):
     assert out.exists()
 
 
+def test_name_near_the_file_name_limit_still_writes(tmp_path):
+    """A 250-byte file name works: the temp file's name is shortened, not the target's."""
+    out = tmp_path / ("讲" * 80 + "x.md")
+    assert len(out.name.encode("utf-8")) > 240
+    atomic_write(out, b"ok", force=False)
+    assert out.read_bytes() == b"ok"
+    assert [p.name for p in tmp_path.iterdir()] == [out.name]
+
+
 def test_gbk_console_never_fails_on_encoding(tmp_path):
     """Issue 13 §3: output to a GBK console or a pipe never fails on encoding."""
     brief = tmp_path / "b.yaml"

@@ -53,6 +53,16 @@ def os_path(path: Path, windows: bool | None = None) -> str:
     return text
 
 
+def temp_stem(name: str) -> str:
+    """The target's name as it appears in its temp file's name; long names are shortened
+    (prefix + checksum) so the temp name stays under the 255-byte file-name limit."""
+    raw = name.encode("utf-8", "surrogateescape")
+    if len(raw) <= 200:
+        return name
+    cut = raw[:180].decode("utf-8", "ignore")
+    return f"{cut}~{zlib.crc32(raw) & 0xFFFFFFFF:08x}"
+
+
 def _file_mode() -> int:
     """The mode a plainly created file would get (mkstemp makes 0600, which would
     leave a draft unreadable to colleagues on a shared folder)."""
@@ -115,7 +125,7 @@ def sweep_stale(folder: Path, name: str | None = None) -> int:
         return 0
     for entry in entries:
         m = TEMP_RE.match(entry.name)
-        if not m or (name is not None and m["name"] != name):
+        if not m or (name is not None and m["name"] != temp_stem(name)):
             continue
         if is_stale_temp(entry.name) and entry.is_file(follow_symlinks=False):
             try:
@@ -179,7 +189,7 @@ def atomic_write(path: Path, data: bytes, *, force: bool = True,
     except OSError as exc:
         raise ExportError(os_error_message(exc, folder, "创建目录")) from None
     sweep_stale(folder, path.name)
-    tmp = folder / f".{path.name}.{HOST}-{os.getpid()}-{secrets.token_hex(3)}.tmp"
+    tmp = folder / f".{temp_stem(path.name)}.{HOST}-{os.getpid()}-{secrets.token_hex(3)}.tmp"
     try:
         fd = os.open(os_path(tmp), os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
                      _file_mode())
