@@ -120,3 +120,26 @@ def test_check_random_drafts(lines):
         path = Path(folder) / "d.md"
         path.write_text("\n".join(lines), encoding="utf-8")
         _ok(*cli("check", path, "--corpus", folder))
+
+
+@settings(max_examples=15, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(trees)
+def test_check_with_a_random_yaml_brief(tree):
+    with tempfile.TemporaryDirectory() as folder:
+        draft = Path(folder) / "d.md"
+        draft.write_text("同志们：\n一、总体情况\n今年以来，全区上下扎实推进各项工作。\n", encoding="utf-8")
+        brief = Path(folder) / "b.yaml"
+        brief.write_text(_dump(tree), encoding="utf-8")
+        _ok(*cli("check", draft, "--brief", brief, "--corpus", folder))
+
+
+@settings(max_examples=10, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=200))
+def test_check_with_random_front_matter(front):
+    with tempfile.TemporaryDirectory() as folder:
+        draft = Path(folder) / "d.md"
+        draft.write_text(f"---\n{front}\n---\n同志们：\n今天开会。\n", encoding="utf-8")
+        _ok(*cli("check", draft, "--corpus", folder))
+        _ok(*cli("mine", draft))
