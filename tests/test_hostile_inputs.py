@@ -269,7 +269,7 @@ def test_identical_drafts_through_check(tmp_path):
     assert code == 1
     import json
 
-    findings = json.loads(text[text.index("{"):])["findings"]
+    findings = json.JSONDecoder().raw_decode(text[text.index("{"):])[0]["findings"]
     per_file = [f for f in findings if f["file"] == str(files[0]) and f["category"] == "twins"]
     assert len(per_file) == 6  # five partners named, then "另有24篇相似"
     assert any("另有24篇" in f["excerpt"] for f in per_file)

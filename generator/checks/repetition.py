@@ -115,13 +115,15 @@ def parse_rules(data: Any) -> Rules:
 
 @cache
 def rules() -> Rules:
-    import yaml
+    from generator.yamlload import (  # the shared safe loader
+        MAX_DATA_BYTES,
+        MAX_DATA_NODES,
+        load_yaml_text,
+    )
 
     text = resources.files("generator.data").joinpath(DATA_FILE).read_text(encoding="utf-8")
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise TemplateError(f"{DATA_FILE} 不是有效的 YAML：{exc}") from exc
+    data = load_yaml_text(text, DATA_FILE, error=TemplateError, max_bytes=MAX_DATA_BYTES,
+                          max_nodes=MAX_DATA_NODES, fast=True).data
     return parse_rules(data)
 
 
