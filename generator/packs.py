@@ -13,13 +13,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator.errors import Problem, TemplateError
+from generator.packschema import normalise_pack
 from generator.wording import TOKENS
 
 if TYPE_CHECKING:
     from generator.library import TemplateLibrary
 
 PACK_TOKENS = frozenset(TOKENS) - {"区"}
-PHRASE_TOKENS = PACK_TOKENS | {"工作", "简称", "事业", "会议", "上级"}
+PHRASE_TOKENS = PACK_TOKENS | {"工作", "简称", "事业", "会议", "上级", "本地"}
 TOKEN_RE = re.compile(r"\{([^{}]*)\}")
 MAX_PACK_BYTES = 2_000_000
 
@@ -149,7 +150,7 @@ def _checked_pack(path: Path, mtime: float) -> dict[str, Any]:
     problems = token_problems(pack, PACK_TOKENS, path)
     if problems:
         raise TemplateError(f"主题包 {path} 有未知占位符：", problems)
-    return pack
+    return normalise_pack(pack, path)
 
 
 def check_phrase_file(path: Path) -> dict[str, list[str]]:

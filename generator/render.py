@@ -9,6 +9,7 @@ times and keep the closest draft, so output stays deterministic.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -17,10 +18,14 @@ from jinja2.exceptions import SecurityError
 
 from generator.brief import Brief, load_brief
 from generator.draft import Draft, parse_markup
+from generator.elaborate import plan
 from generator.environment import cached_env, describe_template_error
 from generator.errors import TemplateError
-from generator.formulations import DIRECTIVE_KINDS, formulation_context, load_bank
-from generator.packs import TemplateDirs, load_pack, load_phrases, make_substitute
+from generator.facts import agenda_call, byline, meeting_named, missing_items, speech_by, when
+from generator.kinds import KindBook, KindProfile, load_kinds
+from generator.library import TemplateLibrary, builtin_templates
+from generator.packs import load_pack, load_phrases, make_substitute
+from generator.packschema import STAGE_WORDS, VILLAGE_WORDS, governs_villages, select_pack
 from generator.variation import Variation
 from generator.wording import (
     cn_date,
@@ -28,13 +33,14 @@ from generator.wording import (
     figure_text,
     fullwidth,
     level_words,
-    month_day,
     parent_leadership,
     tidy,
     topic_bigrams,
 )
 
 CHARS_PER_MINUTE = 170
+HOST_COVERED = re.compile(r"传达|责任|一把手|压实")
+STAGE_DAYS = 60  # words of a final sprint (冲刺、决战) only this close to the deadline
 TOLERANCE = 0.15
 CHARS_PER_SCALE = 1100
 STOP = 0.10  # accept a render this close to the target (inside TOLERANCE, with room to spare)
@@ -45,13 +51,21 @@ class Budget:
     """How much topic-pack material each section takes, from one scale factor."""
 
     scale: float
+    caps: dict[str, int] | None = None
+    brief_measures: int = 0
 
     def count(self, base: float, low: int, high: int) -> int:
         return max(low, min(high, round(base * self.scale)))
 
     def as_dict(self) -> dict[str, Any]:
         situation = self.count(1.5, 1, 12)
+        caps = self.caps or {}
+        measures = self.count(2.5, 1, 16)
+        standalone = max(0, min(caps.get("measures", 6) - self.brief_measures, measures - self.brief_measures))
         return {
+            "standalone": standalone,
+            "extra": self.count(1.2, 1, 3),  # pack points that elaborate one brief measure
+            "lead": self.scale >= 0.6,
             "situation": situation,
             "significance": (situation + 2) // 3,
             "urgency": (situation + 1) // 3,
@@ -59,12 +73,12 @@ class Budget:
             "achievements": self.count(2, 1, 10),
             "problems": self.count(3, 1, 10),
             "measures": self.count(2.5, 1, 16),
-            "points": self.count(3, 2, 8),
-            "leadership": self.count(2.5, 1, 10),
+            "points": min(caps.get("points", 4), self.count(3, 2, 8)),
+            "leadership": min(caps.get("support", 5), self.count(2.5, 1, 10)),
             "host": self.count(3, 2, 10),
             "host_extra": self.count(2.5, 0, 30),  # supporting sentences shared out over the 一要… items
             "closing": self.count(1, 1, 3),
-            "rich": self.scale >= 1.4,
+            "rich": self.scale >= 1.0,
             "richer": self.scale >= 2.5,
         }
 
@@ -80,34 +94,22 @@ def _deep_substitute(value: Any, substitute) -> Any:
 
 
 @functools.lru_cache(maxsize=256)
-def _pack_for(dirs: TemplateDirs, topic: str, words: tuple[tuple[str, str], ...]) -> dict:
+def _pack_for(dirs: TemplateLibrary, topic: str, words: tuple[tuple[str, str], ...]) -> dict:
     pack = load_pack(dirs, topic)
     return _deep_substitute(pack, make_substitute(dict(words)))
 
 
-def _brief_topics(brief_measures: list[dict]) -> frozenset[str]:
-    """What the brief's own measures (titles and points) are about."""
-    taken: set[str] = set()
-    for item in brief_measures:
-        taken |= topic_bigrams(item["title"] + "。".join(item["points"]))
-    return frozenset(taken)
-
-
 @functools.lru_cache(maxsize=1024)
-def _ordered_items(dirs: TemplateDirs, topic: str, words: tuple[tuple[str, str], ...], which: str,
-                   meeting_title: str, taken: frozenset[str]) -> tuple[tuple[Any, ...], int]:
-    """A pack list for this meeting: items restating the brief's measures dropped, items on
-    the meeting's subject first. Cached: a batch asks the same question for every district."""
-    items = _pack_for(dirs, topic, words)[which]
-    if taken:
-        items = [m for m in items if not (topic_bigrams(str(m.get("title", ""))) & taken)]
-    ordered, preferred = _by_relevance(items, meeting_title)
-    return tuple(ordered), preferred
+def _selected(dirs: TemplateLibrary, topic: str, words: tuple[tuple[str, str], ...], voice: str,
+              level: str, villages: bool, stage: bool) -> dict[str, Any]:
+    """The pack as drafts of this voice and level may use it. Cached: a batch asks the
+    same question for every district."""
+    return select_pack(_pack_for(dirs, topic, words), voice, level, villages, stage)
 
 
 def _item_text(item: Any) -> str:
     if isinstance(item, dict):
-        return "".join(_item_text(v) for v in item.values())
+        return "".join(_item_text(v) for k, v in item.items() if not str(k).startswith("_"))
     if isinstance(item, list):
         return "".join(_item_text(v) for v in item)
     return str(item)
@@ -146,16 +148,21 @@ def brief_context(brief: Brief) -> dict[str, Any]:
                    for f in a.figures]
         achievements.append({"title": _fw(a.title), "detail": _fw(a.detail),
                              "figures": "，".join(figures)})
-    def when(day) -> str:
-        return "" if day is None else (month_day(day) if day.year == meeting.date.year else cn_date(day))
+
+    def on(day) -> str:
+        return when(day, meeting.date)
 
     measures = [{
         "title": _fw(m.title), "points": [_fw(p) for p in m.points], "owner": _fw(m.owner),
-        "deadline": when(m.deadline),
+        "deadline": on(m.deadline),
     } for m in brief.measures]
-    targets = [{"text": _fw(t.text), "deadline": when(t.deadline),
-                "full": f"{when(t.deadline)}前{_fw(t.text)}" if t.deadline else _fw(t.text)}
+    targets = [{"text": _fw(t.text), "deadline": on(t.deadline),
+                "full": f"{on(t.deadline)}前{_fw(t.text)}" if t.deadline else _fw(t.text)}
                for t in brief.targets]
+    title = _fw(meeting.title)
+    named, place_named = meeting_named(title, _fw(loc.name), words["全区"])
+    agenda = [_fw(a) for a in meeting.agenda]
+    days_left = (brief.deadline - meeting.date).days if brief.deadline else None
     return {
         "kind": brief.kind,
         "topic": brief.topic,
@@ -165,11 +172,15 @@ def brief_context(brief: Brief) -> dict[str, Any]:
         "parent": _fw(loc.parent),
         "parent_lead": f"{_fw(loc.parent)}{parent_lead[1:]}" if parent_lead and loc.parent.endswith(parent_lead[0]) else parent_lead,
         "meeting": {
-            "title": _fw(meeting.title), "date": cn_date(meeting.date),
+            "title": title, "date": cn_date(meeting.date),
             "year": meeting.date.year, "place": _fw(meeting.place),
             "attendees": [_fw(a) for a in meeting.attendees],
-            "agenda": [_fw(a) for a in meeting.agenda],
+            "agenda": agenda,
         },
+        "meeting_named": named,
+        "place_named": place_named,
+        "agenda_calls": [agenda_call(a) for a in agenda],
+        "speech_by": speech_by(agenda),
         "speaker": {"title": _fw(brief.speaker.title), "name": _fw(brief.speaker.name)},
         "prior": [{"name": _fw(p.name), "role": _fw(p.role), "did": _fw(p.did)}
                   for p in brief.prior_speakers],
@@ -178,8 +189,20 @@ def brief_context(brief: Brief) -> dict[str, Any]:
         "measures": measures,
         "targets": targets,
         "countdown": countdown(meeting.date, brief.deadline) if brief.deadline else "",
-        "deadline": when(brief.deadline),
+        "deadline": on(brief.deadline),
         "deadline_full": cn_date(brief.deadline) if brief.deadline else "",
+        "stage": days_left is not None and 0 < days_left <= STAGE_DAYS,
+        "villages": governs_villages(loc.level, brief.topic),
+    }
+
+
+def _facts(base: dict[str, Any]) -> dict[str, bool]:
+    """Which conditional parts of a kind's skeleton this brief has material for."""
+    return {
+        "achievements": bool(base["achievements"]), "problems": bool(base["problems"]),
+        "measures": bool(base["measures"]), "targets": bool(base["targets"]),
+        "agenda": bool(base["meeting"]["agenda"]), "attendees": bool(base["meeting"]["attendees"]),
+        "prior": bool(base["prior"]), "commend": "表彰" in base["meeting"]["title"],
     }
 
 
@@ -194,13 +217,19 @@ def draft_title(brief: Brief) -> str:
 
 
 class Renderer:
-    """Renders briefs with one template folder; reuse it across a batch."""
+    """Renders briefs with one template folder; reuse it across a batch.
 
-    def __init__(self, library: TemplateDirs | None = None):
-        # a TemplateLibrary (TemplateDirs is its old name); .dirs kept for callers
-        self.library = self.dirs = library or TemplateDirs()
+    ``strict`` makes a lost brief item an error (kinds.md rule 1); it is on for the
+    built-in templates and for tests, off for a user's own template unless asked.
+    """
+
+    def __init__(self, library: TemplateLibrary | None = None, strict: bool | None = None):
+        # .dirs kept for callers that still use the old name
+        self.library = self.dirs = library or TemplateLibrary()
         self.env = cached_env(self.dirs)
         self._phrases: dict[str, list[str]] | None = None
+        self._kinds: KindBook | None = None
+        self.strict = strict
 
     def kinds(self) -> list[str]:
         return self.dirs.kinds()
@@ -208,31 +237,56 @@ class Renderer:
     def topics(self) -> list[str]:
         return self.dirs.topics()
 
+    def kind_book(self) -> KindBook:
+        if self._kinds is None:
+            self._kinds = load_kinds(self.dirs.search)
+        return self._kinds
+
+    def profile(self, kind: str) -> KindProfile:
+        return self.kind_book().profile(kind)
+
     def _draft_context(self, brief: Brief) -> dict[str, Any]:
         """Everything a template sees except the variation and the budget: the brief's
-        facts and the topic pack ordered for this meeting. Built once per draft, not
-        once per length-search step."""
+        facts, the kind's profile and the topic pack as this draft may use it (its voice,
+        its level), with the brief's items matched to pack material. Built once per draft."""
         base = brief_context(brief)
+        profile = self.profile(brief.kind)
+        voice = profile.voice
         words = base["L"]
         key = (self.dirs, brief.topic, tuple(sorted(words.items())))
-        pack = _pack_for(*key)
+        pack = _selected(*key, voice, brief.locality.level, base["villages"], base["stage"])
+        planned = plan(base, pack, voice)
         title = base["meeting"]["title"]
-        measures, m_pref = _ordered_items(*key, "measures", title, _brief_topics(base["measures"]))
-        problems, p_pref = _ordered_items(*key, "problems", title, frozenset())
+        measures, m_pref = _by_relevance(planned["pack_measures"], title)
+        problems, p_pref = _by_relevance(planned["pack_problems"], title)
         pack = {**pack, "measures": measures, "measures_preferred": m_pref,
-                "problems": problems, "problems_preferred": p_pref}
+                "problems": problems, "problems_preferred": p_pref,
+                "achievements": planned["pack_praise"],
+                # the host's own demands already cover conveying the meeting and duty
+                "host": [h for h in pack["host"] if not HOST_COVERED.search(h)]}
+        meeting_word = base["meeting_named"] if voice != "report" else title
         tokens = {**words, "工作": pack["work"], "简称": pack["short"], "事业": pack["cause"],
-                  "会议": title, "上级": base["parent_lead"]}
-        # 提法 hook (issue 12): dated guiding wording + year phrase; see generator/formulations.py
-        tifa = formulation_context(brief.meeting.date, load_bank(self.library),
-                                   enabled=brief.formulations and brief.kind in DIRECTIVE_KINDS)
-        return {**base, "pack": pack, "tokens": tokens, "tifa": tifa}
+                  "会议": meeting_word, "上级": base["parent_lead"], "本地": base["place"]}
+        purpose = brief.kind if f"open.purpose.{brief.kind}" in self._pools() else "推进会"
+        return {**base, "pack": pack, "tokens": tokens, "voice": voice,
+                "profile": profile.profile, "parts": profile.active_parts(_facts(base)),
+                "measures": planned["measures"], "problems": planned["problems"],
+                "purpose_kind": purpose}
 
-    def _markup(self, brief: Brief, base: dict[str, Any], scale: float) -> str:
+    def _pools(self) -> dict[str, list[str]]:
         if self._phrases is None:
             self._phrases = load_phrases(self.dirs)
-        v = Variation(brief.effective_seed, self._phrases, make_substitute(base["tokens"]))
-        context = {**base, "v": v, "n": Budget(scale).as_dict()}
+        return self._phrases
+
+    def _markup(self, brief: Brief, base: dict[str, Any], scale: float) -> str:
+        book = self.kind_book()
+        banned = [] if base["stage"] else [STAGE_WORDS]
+        if not base["villages"]:
+            banned.append(VILLAGE_WORDS)
+        v = Variation(brief.effective_seed, self._pools(), make_substitute(base["tokens"]),
+                      voice=base["voice"], pool_voices=book.pool_voices, banned=banned)
+        budget = Budget(scale, base["profile"]["caps"], len(base["measures"]))
+        context = {**base, "v": v, "n": budget.as_dict()}
         name = f"{brief.kind}.md.j2"
         try:
             template = self.env.get_template(name)
@@ -243,9 +297,15 @@ class Renderer:
                 ValueError, AttributeError, RecursionError) as exc:
             raise describe_template_error(exc, name) from None
 
+    def _is_strict(self, kind: str) -> bool:
+        if self.strict is not None:
+            return self.strict
+        found = self.dirs.find(f"{kind}.md.j2")
+        return found is not None and found.parent == builtin_templates()
+
     def render(self, brief: Brief) -> Draft:
         base = self._draft_context(brief)
-        target = brief.length * CHARS_PER_MINUTE
+        target = self.profile(brief.kind).target_chars(brief.length * CHARS_PER_MINUTE)
         best: tuple[float, Draft] | None = None
         low, high = 0.05, 8.0  # bracket on the scale: below low is too short, above high too long
         # about 1,100 characters of draft per unit of scale across kinds and topics:
@@ -271,20 +331,23 @@ class Renderer:
             guess = scale * target / max(draft.chars, 1)
             scale = guess if low < guess < high else (low + high) / 2
         assert best is not None
+        if self._is_strict(brief.kind):
+            lost = missing_items(base, best[1].body_text)
+            if lost:
+                raise TemplateError(f"模板“{brief.kind}”遗漏了简报内容：{'；'.join(lost)}。")
         return best[1]
 
     def _draft(self, brief: Brief, base: dict[str, Any], scale: float) -> Draft:
         blocks = [replace(b, text=tidy(b.text), lead=tidy(b.lead))
                   for b in parse_markup(self._markup(brief, base, scale))]
-        speaker = " ".join(x for x in (brief.speaker.title, brief.speaker.name) if x)
         return Draft(
-            title=draft_title(brief), speaker=fullwidth(speaker), date=cn_date(brief.meeting.date),
-            blocks=blocks, kind=brief.kind, topic=brief.topic,
+            title=draft_title(brief), speaker=byline(brief.speaker.title, brief.speaker.name, brief.locality.name),
+            date=cn_date(brief.meeting.date), blocks=blocks, kind=brief.kind, topic=brief.topic,
             locality=brief.locality.name, target_minutes=brief.length,
         )
 
 
-def render_file(path, library: TemplateDirs | None = None) -> Draft:
+def render_file(path, library: TemplateLibrary | None = None) -> Draft:
     renderer = Renderer(library)
     brief = load_brief(path, renderer.kinds(), renderer.topics())
     return renderer.render(brief)

@@ -32,8 +32,13 @@ def phrase_grams(text: str, k: int = PHRASE) -> frozenset[str]:
 
 class Variation:
     def __init__(self, seed: int, pools: dict[str, list[str]],
-                 substitute: Callable[[str], str] = lambda s: s):
+                 substitute: Callable[[str], str] = lambda s: s, *, voice: str = "",
+                 pool_voices: Callable[[str], Sequence[str]] | None = None,
+                 banned: Sequence[re.Pattern[str]] = ()):
         self.rng = random.Random(seed)
+        self.voice = voice
+        self.pool_voices = pool_voices
+        self.banned = tuple(banned)  # wording this draft may not use (村 in a street, 冲刺 far from a deadline)
         self.pools = pools
         self.substitute = substitute
         self.used: set[str] = set()
@@ -43,7 +48,13 @@ class Variation:
         self.recent: deque[frozenset[str]] = deque(maxlen=NEIGHBOURS)  # idiom grams, last picks
 
     def _fresh(self, items: Sequence[Any], key: Callable[[Any], str]) -> list[Any]:
-        return [i for i in items if key(i) not in self.used]
+        return [i for i in items if key(i) not in self.used and not self._banned(i)]
+
+    def _banned(self, item: Any) -> bool:
+        if not self.banned or not isinstance(item, str):
+            return False
+        text = self._text(item)
+        return any(b.search(text) for b in self.banned)
 
     def _unrepeated(self, items: list[str]) -> list[str]:
         """Stock wording that would not repeat a phrase already in the draft (推动…工作
@@ -80,6 +91,9 @@ class Variation:
         pool = self.pools.get(name)
         if not pool:
             self._missing(name)
+        if self.voice and self.pool_voices is not None and self.voice not in self.pool_voices(name):
+            raise TemplateError(f"措辞池“{name}”不适用于本类讲话的语气（{self.voice}），请在 kinds.yaml 的 pools 中声明。")
+        pool = [p for p in pool if not self._banned(p)] or pool
         if items == 1:
             pool = [p for p in pool if not LIST_CUE.search(p)] or pool
         fresh = self._unrepeated(self._fresh(pool, lambda s: s) or list(pool))  # never a gap
