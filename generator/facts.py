@@ -96,9 +96,18 @@ def agenda_call(item: str) -> str:
     return "请" + text
 
 
-def brief_items(base: dict[str, Any]) -> list[tuple[str, str]]:
-    """(what, text) for every item of the brief that must appear in the draft."""
+HOST_SKIPS = ("achievements", "problems", "measures")  # the speeches a host calls carry these
+
+
+def brief_items(base: dict[str, Any], voice: str = "") -> list[tuple[str, str]]:
+    """(what, text) for every item of the brief that must appear in the draft.
+
+    A 主持词 carries targets, agenda, attendees and prior speakers; achievements,
+    problems and measures belong to the speeches it introduces (kinds.md: no list of tasks).
+    """
     items: list[tuple[str, str]] = []
+    if voice == "host":
+        base = {**base, **{k: [] for k in HOST_SKIPS}}
     for a in base["achievements"]:
         items += [("成绩", a["title"]), ("成绩细节", a["detail"]), ("成绩数据", a["figures"])]
     for p in base["problems"]:
@@ -115,7 +124,7 @@ def brief_items(base: dict[str, Any]) -> list[tuple[str, str]]:
     return [(what, clause(text)) for what, text in items if clause(text)]
 
 
-def missing_items(base: dict[str, Any], body: str) -> list[str]:
+def missing_items(base: dict[str, Any], body: str, voice: str = "") -> list[str]:
     """Brief items the draft lost: each must appear in its own words."""
     flat = body.replace("\n", "")
-    return [f"{what}“{text}”" for what, text in brief_items(base) if text not in flat]
+    return [f"{what}“{text}”" for what, text in brief_items(base, voice) if text not in flat]

@@ -332,7 +332,7 @@ class Renderer:
             scale = guess if low < guess < high else (low + high) / 2
         assert best is not None
         if self._is_strict(brief.kind):
-            lost = missing_items(base, best[1].body_text)
+            lost = missing_items(base, best[1].body_text, base["voice"])
             if lost:
                 raise TemplateError(f"模板“{brief.kind}”遗漏了简报内容：{'；'.join(lost)}。")
         return best[1]

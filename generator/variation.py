@@ -141,7 +141,7 @@ class Variation:
           志愿服务活力不足 as a problem) only when nothing else is left;
         - no two picks on the same theme (长效机制 and 常态巡检 both "守住创建成果")
           while items on other themes remain.
-        Picks keep the pack's order within each of those tiers.
+        Within a tier the seed decides the order, so districts differ in order as well as choice.
         """
         from generator.wording import topic_bigrams
 
@@ -154,7 +154,11 @@ class Variation:
 
         if n <= 0:
             return []
-        ranked = [list(items[:preferred]), list(items[preferred:])]
+        # the meeting's own subject leads, but with at most half the picks, so the seed
+        # (not the title alone) decides what two districts with one brief each get
+        head = self.shuffle(items[:preferred])
+        keep = max(1, n // 2)
+        ranked = [head[:keep], head[keep:] + list(items[preferred:])]
         tiers = [[i for i in group if not clashes(i)] for group in ranked]
         tiers.append([i for group in ranked for i in group if clashes(i)])
         tiers = [self.shuffle(self._fresh(t, key)) for t in tiers]
@@ -162,13 +166,13 @@ class Variation:
         picked: list[tuple[int, int, T]] = []
         for distinct in (True, False):
             for rank, tier in enumerate(tiers):
-                for item in tier:
+                for position, item in enumerate(tier):
                     if len(picked) == n:
                         break
                     if any(p[2] is item for p in picked) or (distinct and theme(item) & covered):
                         continue
                     covered |= theme(item)
-                    picked.append((rank, items.index(item), item))
+                    picked.append((rank, position, item))
         chosen = [p[2] for p in sorted(picked, key=lambda p: (p[0], p[1]))]
         self.used.update(key(c) for c in chosen)
         self._emit(chosen)
