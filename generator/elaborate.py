@@ -14,6 +14,8 @@ from typing import Any
 from generator.wording import topic_bigrams
 
 MIN_SHARED = 2  # topic bigrams a pack item must share with a brief item to elaborate it
+RARE = 3  # a bigram found in at most this many pack points names a subject
+VERBISH = frozenset("管控 格管 格落 格执 实行 推行 实施 建立 组织 全面 大力 着力 切实 有效 进一步".split())
 CLASH = 2  # shared bigrams that make pack praise contradict a brief problem (and back)
 
 
@@ -36,8 +38,23 @@ def _best(grams: frozenset[str], items: list[dict[str, Any]], taken: set[int]) -
     return items[best]
 
 
-def _restates(text: str, grams: frozenset[str]) -> bool:
-    return len(topic_bigrams(text) & grams) >= MIN_SHARED
+def _restates_any(text: str, grams: list[frozenset[str]]) -> bool:
+    """A pack point that says again what a brief point says (推行街长制 twice)."""
+    mine = topic_bigrams(text)
+    return any(len(mine & g) >= MIN_SHARED for g in grams)
+
+
+def _points_about(grams: frozenset[str], items: list[dict[str, Any]], taken: set[int]) -> list[str]:
+    """Points of other pack measures that share a subject bigram with a brief measure, best first."""
+    points = [(i, p) for i, item in enumerate(items) for p in item["points"]]
+    df: dict[str, int] = {}
+    for _, p in points:
+        for g in topic_bigrams(p) & grams:
+            df[g] = df.get(g, 0) + 1
+    rare = {g for g, n in df.items() if n <= RARE and g not in VERBISH}  # 秸秆 names a subject
+    scored = [(-len(topic_bigrams(p) & rare), p) for i, p in points
+              if i not in taken and topic_bigrams(p) & rare]
+    return [p for _, p in sorted(scored)[:3]]
 
 
 def plan(base: dict[str, Any], pack: dict[str, Any], voice: str) -> dict[str, Any]:
@@ -52,10 +69,13 @@ def plan(base: dict[str, Any], pack: dict[str, Any], voice: str) -> dict[str, An
         match = _best(grams, pack["measures"], measures_taken)
         extra: list[str] = []
         lead: list[str] = []
+        mine = [_grams(p) for p in m["points"]]
         if match is not None:
-            mine = [_grams(p) for p in m["points"]]
-            extra = [p for p in match["points"] if not any(len(topic_bigrams(p) & g) >= MIN_SHARED for g in mine)]
+            extra = [p for p in match["points"] if not _restates_any(p, mine)]
             lead = list(match.get("lead") or []) if voice == "directive" else []
+        if len(extra) < 2:  # no pack measure on this subject: borrow points that are (秸秆 → 秸秆禁烧)
+            extra += [p for p in _points_about(grams, pack["measures"], measures_taken)
+                      if p not in extra and not _restates_any(p, mine)]
         measures.append({**m, "lead": lead, "extra": extra})
     problems = []
     problem_grams = frozenset()

@@ -43,6 +43,7 @@ class KindProfile:
     caps: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_CAPS))
     min_chars: int = 0
     max_chars: int = 0
+    aim_chars: int = 0  # the length to aim at when the brief asks for more (主持词: about 900)
 
     def active_parts(self, facts: dict[str, bool]) -> list[dict[str, str]]:
         """The parts this brief's material calls for, in order."""
@@ -50,6 +51,8 @@ class KindProfile:
 
     def target_chars(self, wanted: float) -> float:
         """The brief's length, held inside the kind's band (主持词: 600–1,500 whatever it says)."""
+        if self.aim_chars:
+            wanted = min(wanted, self.aim_chars)
         if self.min_chars:  # aim inside the band, so a draft 10 % off target still lands in it
             wanted = max(wanted, self.min_chars * 1.12)
         if self.max_chars:
@@ -129,9 +132,11 @@ def _profile(path: Path, name: str, raw: Any) -> KindProfile:
             raise _fail(path, f"kinds.{name}.caps.{key}", f"上限应为 {'、'.join(CAPS)} 之一，取非负整数。")
         caps[key] = value
     length = raw.get("length") or {}
-    if not isinstance(length, dict) or not all(isinstance(length.get(k, 0), int) for k in ("min", "max")):
-        raise _fail(path, f"kinds.{name}.length", "应写成 {min: 字数, max: 字数}。")
-    return KindProfile(name, voice, parts, caps, int(length.get("min", 0)), int(length.get("max", 0)))
+    if not isinstance(length, dict) or set(length) - {"min", "max", "aim"} \
+            or not all(isinstance(length.get(k, 0), int) for k in ("min", "max", "aim")):
+        raise _fail(path, f"kinds.{name}.length", "应写成 {min: 字数, max: 字数, aim: 字数}。")
+    return KindProfile(name, voice, parts, caps, int(length.get("min", 0)), int(length.get("max", 0)),
+                       int(length.get("aim", 0)))
 
 
 @functools.lru_cache(maxsize=16)

@@ -63,7 +63,11 @@ class Variation:
         clean = [i for i in items if phrase_grams(self._text(i)).isdisjoint(self.emitted)]
         near = frozenset().union(*self.recent)
         cleaner = [i for i in clean if phrase_grams(self._text(i), IDIOM).isdisjoint(near)]
-        return cleaner or clean or items
+        # the idiom rule may not narrow a large pool to a single candidate, or every
+        # district would get the same sentence
+        if len(cleaner) >= 2 or (cleaner and len(clean) < 4):
+            return cleaner
+        return clean or items
 
     def _text(self, item: str) -> str:
         """The wording as it will read in this draft (tokens filled), computed once."""
