@@ -48,8 +48,8 @@ def names_place(title: str, place: str) -> bool:
     """The title already names a place: this locality, or another (东城区委副书记)."""
     if place and (place in title or _stem(place) in title):
         return True
-    head = re.match(r"^(.{2,6}?)(街道|社区|市|区|县|镇|乡)", title)
-    return bool(head) and not head.group(1).startswith(("区委", "县委", "市委", "镇党", "乡党"))
+    # 东城区委副书记 names 东城区; 市政府副市长, 区委书记, 县农业农村局局长 name no place
+    return bool(re.match(r"^[^市区县镇乡街社]{2,5}(?:街道|社区|市|区|县|镇|乡)", title))
 
 
 def byline(title: str, name: str, place: str) -> str:

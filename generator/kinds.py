@@ -8,6 +8,7 @@ kind without a profile is read as a directive speech with the 推进会 skeleton
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -70,6 +71,11 @@ class KindBook:
 
     kinds: dict[str, KindProfile]
     pools: dict[str, tuple[str, ...]]  # pool-name prefix -> voices
+    once: tuple[str, ...] = ()  # stock images and subject words said at most once per draft
+
+    @property
+    def once_pattern(self) -> re.Pattern[str] | None:
+        return re.compile("|".join(map(re.escape, self.once))) if self.once else None
 
     def profile(self, kind: str) -> KindProfile:
         found = self.kinds.get(kind)
@@ -140,7 +146,7 @@ def _profile(path: Path, name: str, raw: Any) -> KindProfile:
 
 
 @functools.lru_cache(maxsize=16)
-def _read(path: Path, mtime: float) -> tuple[dict[str, KindProfile], dict[str, tuple[str, ...]]]:
+def _read(path: Path, mtime: float) -> tuple[dict[str, KindProfile], dict[str, tuple[str, ...]], tuple[str, ...]]:
     from generator.packs import load_yaml_resource
 
     data = load_yaml_resource(path) or {}
@@ -152,17 +158,24 @@ def _read(path: Path, mtime: float) -> tuple[dict[str, KindProfile], dict[str, t
             raise _fail(path, f"pools.{prefix}", "应当是语气列表。")
         pools[str(prefix)] = tuple(_voice(path, f"pools.{prefix}", v) for v in voices)
     kinds = {str(name): _profile(path, str(name), raw) for name, raw in (data.get("kinds") or {}).items()}
-    return kinds, pools
+    once: list[str] = []
+    for key, words in (data.get("once_per_draft") or {}).items():
+        if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
+            raise _fail(path, f"once_per_draft.{key}", "应当是词语列表。")
+        once += words
+    return kinds, pools, tuple(once)
 
 
 def load_kinds(search: list[Path]) -> KindBook:
     """Profiles from the built-in kinds.yaml, overridden kind by kind by the user's."""
     kinds: dict[str, KindProfile] = {}
     pools: dict[str, tuple[str, ...]] = {}
+    once: tuple[str, ...] = ()
     for base in reversed(search):
         path = base / "kinds.yaml"
         if path.is_file():
-            more_kinds, more_pools = _read(path, path.stat().st_mtime)
+            more_kinds, more_pools, more_once = _read(path, path.stat().st_mtime)
             kinds.update(more_kinds)
             pools.update(more_pools)
-    return KindBook(kinds, pools)
+            once = tuple(dict.fromkeys(once + more_once))
+    return KindBook(kinds, pools, once)

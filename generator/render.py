@@ -21,7 +21,15 @@ from generator.draft import Draft, parse_markup
 from generator.elaborate import plan
 from generator.environment import cached_env, describe_template_error
 from generator.errors import TemplateError
-from generator.facts import agenda_call, byline, meeting_named, missing_items, speech_by, when
+from generator.facts import (
+    agenda_call,
+    brief_items,
+    byline,
+    meeting_named,
+    missing_items,
+    speech_by,
+    when,
+)
 from generator.kinds import KindBook, KindProfile, load_kinds
 from generator.library import TemplateLibrary, builtin_templates
 from generator.packs import load_pack, load_phrases, make_substitute
@@ -58,7 +66,7 @@ class Budget:
         return max(low, min(high, round(base * self.scale)))
 
     def as_dict(self) -> dict[str, Any]:
-        situation = self.count(1.5, 1, 12)
+        situation = self.count(1.5, 1, 6)  # stand-alone prose: a shorter draft beats a padded one
         caps = self.caps or {}
         measures = self.count(2.5, 1, 16)
         standalone = max(0, min(caps.get("measures", 6) - self.brief_measures, measures - self.brief_measures))
@@ -77,7 +85,7 @@ class Budget:
             "leadership": min(caps.get("support", 5), self.count(2.5, 1, 10)),
             "host": self.count(3, 2, 10),
             "host_extra": self.count(2.5, 0, 30),  # supporting sentences shared out over the 一要… items
-            "closing": self.count(1, 1, 3),
+            "closing": self.count(1, 1, 2),
             "rich": self.scale >= 1.0,
             "richer": self.scale >= 2.5,
         }
@@ -196,6 +204,11 @@ def brief_context(brief: Brief) -> dict[str, Any]:
     }
 
 
+def _said(text: str, once: re.Pattern[str] | None) -> frozenset[str]:
+    """Once-per-draft words the brief itself says: pack filler must not say them again."""
+    return frozenset(once.findall(text)) if once is not None else frozenset()
+
+
 def _facts(base: dict[str, Any]) -> dict[str, bool]:
     """Which conditional parts of a kind's skeleton this brief has material for."""
     return {
@@ -271,7 +284,8 @@ class Renderer:
         return {**base, "pack": pack, "tokens": tokens, "voice": voice,
                 "profile": profile.profile, "parts": profile.active_parts(_facts(base)),
                 "measures": planned["measures"], "problems": planned["problems"],
-                "purpose_kind": purpose}
+                "purpose_kind": purpose,
+                "brief_text": "。".join(t for _, t in brief_items(base))}
 
     def _pools(self) -> dict[str, list[str]]:
         if self._phrases is None:
@@ -283,8 +297,10 @@ class Renderer:
         banned = [] if base["stage"] else [STAGE_WORDS]
         if not base["villages"]:
             banned.append(VILLAGE_WORDS)
+        once = book.once_pattern
         v = Variation(brief.effective_seed, self._pools(), make_substitute(base["tokens"]),
-                      voice=base["voice"], pool_voices=book.pool_voices, banned=banned)
+                      voice=base["voice"], pool_voices=book.pool_voices, banned=banned,
+                      once=once, seen=_said(base["brief_text"], once))
         budget = Budget(scale, base["profile"]["caps"], len(base["measures"]))
         context = {**base, "v": v, "n": budget.as_dict()}
         name = f"{brief.kind}.md.j2"

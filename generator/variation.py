@@ -34,8 +34,11 @@ class Variation:
     def __init__(self, seed: int, pools: dict[str, list[str]],
                  substitute: Callable[[str], str] = lambda s: s, *, voice: str = "",
                  pool_voices: Callable[[str], Sequence[str]] | None = None,
-                 banned: Sequence[re.Pattern[str]] = ()):
+                 banned: Sequence[re.Pattern[str]] = (), once: re.Pattern[str] | None = None,
+                 seen: frozenset[str] = frozenset()):
         self.rng = random.Random(seed)
+        self.once = once  # stock images and subjects said at most once per draft (试金石, 垃圾分类)
+        self.seen: set[str] = set(seen)  # …those said so far, the brief's own subjects included
         self.voice = voice
         self.pool_voices = pool_voices
         self.banned = tuple(banned)  # wording this draft may not use (村 in a street, 冲刺 far from a deadline)
@@ -48,7 +51,22 @@ class Variation:
         self.recent: deque[frozenset[str]] = deque(maxlen=NEIGHBOURS)  # idiom grams, last picks
 
     def _fresh(self, items: Sequence[Any], key: Callable[[Any], str]) -> list[Any]:
-        return [i for i in items if key(i) not in self.used and not self._banned(i)]
+        return [i for i in items if key(i) not in self.used and not self._banned(i)
+                and not (self._subjects(i) & self.seen)]
+
+    def _subjects(self, item: Any) -> frozenset[str]:
+        """The once-per-draft words an item says (a measure: its title and lead, not its points)."""
+        if self.once is None:
+            return frozenset()
+        if isinstance(item, dict):
+            text = "".join(str(item.get(k, "")) for k in ("title", "lead", "body", "detail"))
+        else:
+            text = self._text(item) if isinstance(item, str) else str(item)
+        return frozenset(self.once.findall(text))
+
+    def _mark(self, chosen: Sequence[Any]) -> None:
+        for item in chosen:
+            self.seen |= self._subjects(item)
 
     def _banned(self, item: Any) -> bool:
         if not self.banned or not isinstance(item, str):
@@ -77,6 +95,7 @@ class Variation:
         return text
 
     def _emit(self, chosen: Sequence[Any]) -> None:
+        self._mark(chosen)
         for item in chosen:
             if isinstance(item, str):
                 text = self._text(item)
@@ -97,7 +116,7 @@ class Variation:
             self._missing(name)
         if self.voice and self.pool_voices is not None and self.voice not in self.pool_voices(name):
             raise TemplateError(f"措辞池“{name}”不适用于本类讲话的语气（{self.voice}），请在 kinds.yaml 的 pools 中声明。")
-        pool = [p for p in pool if not self._banned(p)] or pool
+        pool = [p for p in pool if not self._banned(p) and not (self._subjects(p) & self.seen)] or pool
         if items == 1:
             pool = [p for p in pool if not LIST_CUE.search(p)] or pool
         fresh = self._unrepeated(self._fresh(pool, lambda s: s) or list(pool))  # never a gap
@@ -158,11 +177,7 @@ class Variation:
 
         if n <= 0:
             return []
-        # the meeting's own subject leads, but with at most half the picks, so the seed
-        # (not the title alone) decides what two districts with one brief each get
-        head = self.shuffle(items[:preferred])
-        keep = max(1, n // 2)
-        ranked = [head[:keep], head[keep:] + list(items[preferred:])]
+        ranked = [list(items[:preferred]), list(items[preferred:])]
         tiers = [[i for i in group if not clashes(i)] for group in ranked]
         tiers.append([i for group in ranked for i in group if clashes(i)])
         tiers = [self.shuffle(self._fresh(t, key)) for t in tiers]
@@ -182,9 +197,31 @@ class Variation:
         self._emit(chosen)
         return chosen
 
+    def points(self, measure: dict[str, Any], n: int) -> list[str]:
+        """Up to n points of a chosen pack measure: its own subject is allowed, others said before are not."""
+        own = self._subjects({k: measure.get(k, "") for k in ("title", "lead")})
+        saved, self.seen = self.seen, self.seen - own
+        try:
+            return self.choose(measure.get("points") or [], n)
+        finally:
+            self.seen |= saved
+
+    def elaborate(self, items: Sequence[str], n: int) -> list[str]:
+        """Pack points that elaborate a brief item: on the brief's own subject by design."""
+        saved, self.seen = self.seen, set()
+        try:
+            return self.choose(items, n)
+        finally:
+            self.seen |= saved
+
     def one(self, options: Sequence[str]) -> str:
-        """One of a few inline alternatives, avoiding repeats where possible."""
-        chosen = self.choose(self._unrepeated(list(options)), 1)
+        """One of a few inline alternatives, avoiding repeats where possible (the item itself
+        was chosen already, so its once-per-draft words are its own)."""
+        saved, self.seen = self.seen, set()
+        try:
+            chosen = self.choose(self._unrepeated(list(options)), 1)
+        finally:
+            self.seen |= saved
         return self.substitute(chosen[0]) if chosen else ""
 
     def shuffle(self, items: Sequence[T]) -> list[T]:

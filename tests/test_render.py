@@ -124,7 +124,7 @@ def test_length_within_tolerance(kind, length):
         assert draft.chars <= target * 1.15, (topic, draft.chars, target)
         if kind == "主持词":
             assert 600 <= draft.chars <= 1500, (topic, draft.chars)
-        elif length <= 15 and kind != "座谈发言":
+        elif length <= 10 and kind != "座谈发言":
             assert draft.chars >= target * 0.85, (topic, draft.chars, target)
 
 
