@@ -48,7 +48,8 @@ from generator.wording import (
 
 CHARS_PER_MINUTE = 170
 HOST_COVERED = re.compile(r"传达|责任|一把手|压实")
-STAGE_DAYS = 60  # words of a final sprint (冲刺、决战) only this close to the deadline
+STAGE_DAYS = 60
+FILL_TO = 4  # stand-alone pack measures top a brief's own measures up to this many, no more  # words of a final sprint (冲刺、决战) only this close to the deadline
 TOLERANCE = 0.15
 CHARS_PER_SCALE = 1100
 STOP = 0.10  # accept a render this close to the target (inside TOLERANCE, with room to spare)
@@ -69,7 +70,10 @@ class Budget:
         situation = self.count(1.5, 1, 6)  # stand-alone prose: a shorter draft beats a padded one
         caps = self.caps or {}
         measures = self.count(2.5, 1, 16)
-        standalone = max(0, min(caps.get("measures", 6) - self.brief_measures, measures - self.brief_measures))
+        room = caps.get("measures", 6) - self.brief_measures
+        if self.brief_measures:  # the brief is the spine: with its own measures, pack ones only top up
+            room = min(room, FILL_TO - self.brief_measures)
+        standalone = max(0, min(room, measures - self.brief_measures))
         return {
             "standalone": standalone,
             "extra": self.count(1.2, 1, 3),  # pack points that elaborate one brief measure
