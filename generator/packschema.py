@@ -115,7 +115,7 @@ def _fits(item: dict[str, Any], voice: str, level: str, villages: bool, stage: b
     if voice not in item["_voices"] or level not in item["_levels"]:
         return False
     text = item.get(STRING_KEY) or "".join(str(v) for k, v in item.items() if not k.startswith("_")
-                                           and k != "points")
+                                           and k not in ("points", "owner_hint"))
     if not villages and VILLAGE_WORDS.search(text):
         return False  # belt and braces: an untagged village word never reaches a street
     return stage or not STAGE_WORDS.search(text)

@@ -274,7 +274,9 @@ class Renderer:
         pack = _selected(*key, voice, brief.locality.level, base["villages"], base["stage"])
         planned = plan(base, pack, voice)
         title = base["meeting"]["title"]
-        measures, m_pref = _by_relevance(planned["pack_measures"], title)
+        # pack measures on the brief's problems lead (问题导向), then those on the meeting's subject
+        focus = "。".join([title, *(p["title"] for p in base["problems"])])
+        measures, m_pref = _by_relevance(planned["pack_measures"], focus)
         problems, p_pref = _by_relevance(planned["pack_problems"], title)
         pack = {**pack, "measures": measures, "measures_preferred": m_pref,
                 "problems": problems, "problems_preferred": p_pref,

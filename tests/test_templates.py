@@ -89,3 +89,43 @@ def test_phrase_bank_tokens():
     phrases = yaml.safe_load((BUILTIN_TEMPLATES / "phrases.yaml").read_text(encoding="utf-8"))
     assert check_tokens(phrases, PHRASE_TOKENS, "phrases") == []
     assert not re.search(r"[0-9]", yaml.safe_dump(phrases, allow_unicode=True))
+
+
+@pytest.mark.parametrize("topic", DIRS.topics())
+def test_pack_tags_keep_village_words_off_streets(topic):
+    """Schema v2: every item that speaks of villages is tagged for levels that govern them."""
+    from generator.packs import load_pack
+    from generator.packschema import VILLAGE_WORDS
+
+    pack = load_pack(DIRS, topic)
+    items = [*pack["achievements"], *pack["closing"], *pack["host"], *pack["problems"],
+             *pack["measures"], *pack["leadership"]]
+    items += [s for group in pack["situation"].values() for s in group]
+    # a point inherits its measure's levels: only points of measures that reach streets count
+    items += [p for m in pack["measures"] if m["_levels"] & {"街道", "社区"} for p in m["points"]]
+    for item in items:
+        text = item.get("text") or "".join(str(v) for k, v in item.items() if k not in ("points", "owner_hint") and not k.startswith("_"))
+        if VILLAGE_WORDS.search(text):
+            assert not item["_levels"] & {"街道", "社区"}, text[:30]
+    assert any(m["_subjects"] for m in pack["measures"])
+    assert all(i["_voices"] == {"host"} for i in pack["host"])
+    assert all(s["_voices"] == {"directive"} for g in pack["situation"].values() for s in g)
+
+
+def test_a_misspelt_tag_is_a_chinese_error_naming_file_and_item(tmp_path):
+    from generator.errors import TemplateError
+    from generator.packs import load_pack
+
+    src = (BUILTIN_TEMPLATES / "topics" / "社区治理.yaml").read_text(encoding="utf-8")
+    bad = src.replace("    subjects: [党建]", "    subjects: [党建]\n    levels: [街到]", 1)
+    assert bad != src
+    (tmp_path / "topics").mkdir()
+    (tmp_path / "topics" / "社区治理.yaml").write_text(bad, encoding="utf-8")
+    with pytest.raises(TemplateError) as err:
+        load_pack(TemplateDirs(tmp_path), "社区治理")
+    message = str(err.value)
+    assert "社区治理.yaml" in message and "measures[0]" in message and "街到" in message and "强化党建引领" in message
+    bad = src.replace("    subjects: [党建]", "    subjects: [党建]\n    voices: [lecture]", 1)
+    (tmp_path / "topics" / "社区治理.yaml").write_text(bad, encoding="utf-8")
+    with pytest.raises(TemplateError, match="lecture"):
+        load_pack(TemplateDirs(tmp_path), "社区治理")
