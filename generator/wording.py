@@ -68,12 +68,25 @@ def is_percent(unit: str) -> bool:
     return unit in ("%", "％")
 
 
+DAY_UNITS = ("天", "日")
+COUNT_UNITS = ("个", "家", "名", "件", "次", "项", "处", "条", "座", "所", "支", "户", "人")
+SMALL_COUNT = 100
+
+
+def by_count(unit: str, value: Decimal, baseline: Decimal) -> bool:
+    """Days change by days (优良天数318天，同比增加17天); small counts by count (增加5个)."""
+    if unit in DAY_UNITS:
+        return True
+    return unit in COUNT_UNITS and max(abs(value), abs(baseline)) <= SMALL_COUNT
+
+
 def change(value: float | int, baseline: float | int | None, unit: str = "",
            baseline_label: str = "上年同期") -> str:
     """How a figure moved against its baseline, worded the way reports word it.
 
-    ``%`` values differ in 个百分点 (提高6.4个百分点); other values by relative
-    change (同比增长12.3%); equal values are 持平. Empty when there is no baseline.
+    ``%`` values differ in 个百分点 (提高6.4个百分点); days and small counts by their
+    difference (同比增加17天, 增加5个); other values by relative change (同比增长12.3%);
+    equal values are 持平. Empty when there is no baseline.
     """
     if baseline is None:
         return ""
@@ -86,8 +99,10 @@ def change(value: float | int, baseline: float | int | None, unit: str = "",
         diff = abs(v - b)
         verb = "提高" if v > b else "下降"
         return f"{prefix}{verb}{plain_number(diff, 2)}个百分点"
-    if b == 0:
+    if b == 0 or by_count(unit, v, b):
         verb = "增加" if v > b else "减少"
+        if b != 0 and label == "上年同期":
+            return f"同比{verb}{quantity(abs(v - b), unit)}"
         return f"比{label}{verb}{quantity(abs(v - b), unit)}"
     pct = (v - b) / abs(b) * 100
     rounded = pct.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)

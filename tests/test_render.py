@@ -162,3 +162,34 @@ def test_template_syntax_in_brief_is_printed_literally():
         meeting={"title": "{{ 7*7 }}推进会"}, problems=["{% for x in y %}问题"])))
     assert "{{ 7*7 }}" in draft.title and "49" not in draft.body_text
     assert "{% for x in y %}问题" in draft.body_text
+
+
+def test_facts_wording_bylines_and_year_end():
+    import datetime as dt
+
+    from generator.facts import byline, meeting_named, when
+
+    meeting = dt.date(2026, 5, 8)
+    assert when(dt.date(2026, 12, 31), meeting) == "年底"
+    assert when(dt.date(2026, 6, 30), meeting) == "6月底"
+    assert when(dt.date(2026, 7, 10), meeting) == "7月10日"
+    assert when(dt.date(2027, 12, 31), meeting) == "2027年12月31日"
+    assert byline("县长", "周某", "清溪县") == "清溪县县长 周某"
+    assert byline("区委书记", "", "福海区") == "福海区委书记"
+    assert byline("街道办事处主任", "陈静", "东湖街道") == "东湖街道办事处主任 陈静"
+    assert byline("清溪县县长", "周某", "清溪县") == "清溪县县长 周某"
+    assert byline("市政府副市长", "赵刚", "滨海市") == "滨海市政府副市长 赵刚"
+    assert byline("东城区委副书记", "", "立后区") == "东城区委副书记"
+    assert meeting_named("全区创建全国文明城市工作推进会", "福海区", "全区") == ("福海区创建全国文明城市工作推进会", True)
+    assert meeting_named("全市基层社会治理座谈会", "立后区", "全区") == ("全市基层社会治理座谈会", False)
+
+
+def test_a_template_that_drops_a_brief_item_is_an_error(tmp_path):
+    from generator.errors import TemplateError
+    from generator.packs import TemplateDirs
+
+    (tmp_path / "推进会.md.j2").write_text("@ 同志们：\n今天开会。\n", encoding="utf-8")
+    brief = parse_brief_text(brief_yaml(measures=[{"title": "推进垃圾分类"}]))
+    with pytest.raises(TemplateError, match="推进垃圾分类"):
+        Renderer(TemplateDirs(tmp_path), strict=True).render(brief)
+    assert "今天开会" in Renderer(TemplateDirs(tmp_path)).render(brief).body_text  # a user's own template: not enforced

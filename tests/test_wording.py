@@ -152,3 +152,12 @@ def test_noun_labels_take_a_verb_and_falls_say_so():
     assert figure_text("注册志愿者", 3600, "人") == "注册志愿者达到3600人"
     assert figure_text("细颗粒物平均浓度", 35, "微克/立方米", 41).startswith("细颗粒物平均浓度降至35")
     assert figure_text("化解矛盾纠纷", 1860, "件") == "化解矛盾纠纷1860件"
+
+
+def test_days_and_small_counts_change_by_their_difference():
+    from generator.wording import change, figure_text
+
+    assert figure_text("空气质量优良天数", 318, "天", 301) == "空气质量优良天数达到318天，同比增加17天"
+    assert change(9, 4, "个") == "同比增加5个"
+    assert change(5, 8, "家", "上年") == "比上年减少3家"
+    assert change(1860, 1500, "件") == "同比增长24%"  # a large count still moves by percent
