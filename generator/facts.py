@@ -126,5 +126,10 @@ def brief_items(base: dict[str, Any], voice: str = "") -> list[tuple[str, str]]:
 
 def missing_items(base: dict[str, Any], body: str, voice: str = "") -> list[str]:
     """Brief items the draft lost: each must appear in its own words."""
-    flat = body.replace("\n", "")
-    return [f"{what}“{text}”" for what, text in brief_items(base, voice) if text not in flat]
+    flat = _plain(body)
+    return [f"{what}“{text}”" for what, text in brief_items(base, voice) if _plain(text) not in flat]
+
+
+def _plain(text: str) -> str:
+    """Text as it reads: no whitespace or control characters (writers drop those)."""
+    return "".join(ch for ch in "".join(text.split()) if ch.isprintable())

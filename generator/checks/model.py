@@ -50,6 +50,7 @@ class Facts:
     date: dt.date | None = None
     kind: str = ""
     brief: Any = None  # the full generator.brief.Brief when there is one (简报遗漏 needs it)
+    said: str = ""  # the brief's own wording (prior speakers, agenda…): places named there are given
 
 
 def _get(obj: Any, key: str) -> Any:
@@ -94,7 +95,19 @@ def facts_from_brief(brief: Any) -> Facts:
         date=date,
         kind=str(_pick(brief, "kind", "类型") or ""),
         brief=full,
+        said=_said(brief),
     )
+
+
+def _said(brief: Any) -> str:
+    """Who else the brief names (prior speakers, attendees, agenda): their places are facts."""
+    meeting = _pick(brief, "meeting", "会议")
+    parts: list[str] = []
+    for p in _pick(brief, "prior_speakers", "前序发言") or ():
+        parts += [str(_pick(p, "role", "职务") or ""), str(_pick(p, "did", "发言内容") or "")]
+    for key in (("attendees", "参会人员"), ("agenda", "议程")):
+        parts += [str(x) for x in (_pick(meeting, *key) or ())]
+    return "。".join(parts)
 
 
 def _full_brief(brief: Any) -> Any:

@@ -161,7 +161,7 @@ def dominant_level(text: str) -> str:
 
 def _allowed(name: str, facts: Facts, own_rank: int) -> bool:
     """Whether a place name may appear in a speech of this locality."""
-    if name in (facts.name, facts.parent):
+    if name in (facts.name, facts.parent) or (facts.said and name in facts.said):
         return True
     rank = gz.rank_of(name)
     if rank < own_rank:
