@@ -186,10 +186,10 @@ def test_facts_wording_bylines_and_year_end():
 
 def test_a_template_that_drops_a_brief_item_is_an_error(tmp_path):
     from generator.errors import TemplateError
-    from generator.packs import TemplateDirs
+    from generator.library import TemplateLibrary
 
     (tmp_path / "推进会.md.j2").write_text("@ 同志们：\n今天开会。\n", encoding="utf-8")
     brief = parse_brief_text(brief_yaml(measures=[{"title": "推进垃圾分类"}]))
     with pytest.raises(TemplateError, match="推进垃圾分类"):
-        Renderer(TemplateDirs(tmp_path), strict=True).render(brief)
-    assert "今天开会" in Renderer(TemplateDirs(tmp_path)).render(brief).body_text  # a user's own template: not enforced
+        Renderer(TemplateLibrary(tmp_path), strict=True).render(brief)
+    assert "今天开会" in Renderer(TemplateLibrary(tmp_path)).render(brief).body_text  # a user's own template: not enforced

@@ -91,13 +91,13 @@ def test_phrase_bank_tokens():
     assert not re.search(r"[0-9]", yaml.safe_dump(phrases, allow_unicode=True))
 
 
-@pytest.mark.parametrize("topic", DIRS.topics())
+@pytest.mark.parametrize("topic", TOPICS)
 def test_pack_tags_keep_village_words_off_streets(topic):
     """Schema v2: every item that speaks of villages is tagged for levels that govern them."""
     from generator.packs import load_pack
     from generator.packschema import VILLAGE_WORDS
 
-    pack = load_pack(DIRS, topic)
+    pack = load_pack(TemplateLibrary(), topic)
     items = [*pack["achievements"], *pack["closing"], *pack["host"], *pack["problems"],
              *pack["measures"], *pack["leadership"]]
     items += [s for group in pack["situation"].values() for s in group]
@@ -122,10 +122,10 @@ def test_a_misspelt_tag_is_a_chinese_error_naming_file_and_item(tmp_path):
     (tmp_path / "topics").mkdir()
     (tmp_path / "topics" / "社区治理.yaml").write_text(bad, encoding="utf-8")
     with pytest.raises(TemplateError) as err:
-        load_pack(TemplateDirs(tmp_path), "社区治理")
+        load_pack(TemplateLibrary(tmp_path), "社区治理")
     message = str(err.value)
     assert "社区治理.yaml" in message and "measures[0]" in message and "街到" in message and "强化党建引领" in message
     bad = src.replace("    subjects: [党建]", "    subjects: [党建]\n    voices: [lecture]", 1)
     (tmp_path / "topics" / "社区治理.yaml").write_text(bad, encoding="utf-8")
     with pytest.raises(TemplateError, match="lecture"):
-        load_pack(TemplateDirs(tmp_path), "社区治理")
+        load_pack(TemplateLibrary(tmp_path), "社区治理")
