@@ -44,7 +44,8 @@ class KindProfile:
     caps: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_CAPS))
     min_chars: int = 0
     max_chars: int = 0
-    aim_chars: int = 0  # the length to aim at when the brief asks for more (主持词: about 900)
+    aim_chars: int = 0
+    description: str = ""  # the line `speechgen list` shows  # the length to aim at when the brief asks for more (主持词: about 900)
 
     def active_parts(self, facts: dict[str, bool]) -> list[dict[str, str]]:
         """The parts this brief's material calls for, in order."""
@@ -142,7 +143,7 @@ def _profile(path: Path, name: str, raw: Any) -> KindProfile:
             or not all(isinstance(length.get(k, 0), int) for k in ("min", "max", "aim")):
         raise _fail(path, f"kinds.{name}.length", "应写成 {min: 字数, max: 字数, aim: 字数}。")
     return KindProfile(name, voice, parts, caps, int(length.get("min", 0)), int(length.get("max", 0)),
-                       int(length.get("aim", 0)))
+                       int(length.get("aim", 0)), str(raw.get("description", "") or ""))
 
 
 @functools.lru_cache(maxsize=16)
