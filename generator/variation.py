@@ -102,21 +102,24 @@ class Variation:
                 self.emitted |= phrase_grams(text)
                 self.recent.append(phrase_grams(text, IDIOM))
 
-    def pick(self, name: str, items: int | None = None) -> str:
+    def pick(self, name: str, items: int | None = None, avoid: Sequence[str] = ()) -> str:
         """One phrase from the named pool, never one already used in this draft.
 
         ``items`` is the length of the list the phrase introduces: a lead-in that
-        announces a list (以下几个方面, 主要有：) is not used for a single item.
+        announces a list (以下几个方面, 主要有：) is not used for a single item; wording
+        with a word from ``avoid`` (针对存在的问题 when no problem was named) only if nothing else fits.
         """
-        return self.sample(name, 1, items)[0] if self.pools.get(name) else self._missing(name)
+        return self.sample(name, 1, items, avoid)[0] if self.pools.get(name) else self._missing(name)
 
-    def sample(self, name: str, n: int, items: int | None = None) -> list[str]:
+    def sample(self, name: str, n: int, items: int | None = None, avoid: Sequence[str] = ()) -> list[str]:
         pool = self.pools.get(name)
         if not pool:
             self._missing(name)
         if self.voice and self.pool_voices is not None and self.voice not in self.pool_voices(name):
             raise TemplateError(f"措辞池“{name}”不适用于本类讲话的语气（{self.voice}），请在 kinds.yaml 的 pools 中声明。")
         pool = [p for p in pool if not self._banned(p) and not (self._subjects(p) & self.seen)] or pool
+        if avoid:
+            pool = [p for p in pool if not any(a in p for a in avoid)] or pool
         if items == 1:
             pool = [p for p in pool if not LIST_CUE.search(p)] or pool
         fresh = self._unrepeated(self._fresh(pool, lambda s: s) or list(pool))  # never a gap
