@@ -83,7 +83,7 @@ class Variation:
         cleaner = [i for i in clean if phrase_grams(self._text(i), IDIOM).isdisjoint(near)]
         # the idiom rule may not narrow a large pool to a single candidate, or every
         # district would get the same sentence
-        if len(cleaner) >= 2 or (cleaner and len(clean) < 4):
+        if len(cleaner) >= 3 or (cleaner and len(clean) < 4):
             return cleaner
         return clean or items
 
