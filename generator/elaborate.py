@@ -15,7 +15,7 @@ from generator.wording import topic_bigrams
 
 MIN_SHARED = 2  # topic bigrams a pack item must share with a brief item to elaborate it
 RARE = 3  # a bigram found in at most this many pack points names a subject
-VERBISH = frozenset("管控 格管 格落 格执 实行 推行 实施 建立 组织 全面 大力 着力 切实 有效 进一步".split())
+VERBISH = frozenset("管控 格管 格落 格执 实行 推行 实施 建立 组织 全面 大力 着力 切实 有效 进一步 清理 及时 开展 加大 做好 抓好".split())
 CLASH = 2  # shared bigrams that make pack praise contradict a brief problem (and back)
 
 
@@ -44,6 +44,11 @@ def _restates_any(text: str, grams: list[frozenset[str]]) -> bool:
     return any(len(mine & g) >= MIN_SHARED for g in grams)
 
 
+def _restates_title(text: str, title: frozenset[str]) -> bool:
+    """A pack point that is the brief measure again (实行路长制或街长制 beside 推行街长制)."""
+    return len(title) >= 2 and len(topic_bigrams(text) & title) * 2 >= len(title)
+
+
 def _points_about(grams: frozenset[str], items: list[dict[str, Any]], taken: set[int]) -> list[str]:
     """Points of other pack measures that share a subject bigram with a brief measure, best first."""
     points = [(i, p) for i, item in enumerate(items) for p in item["points"]]
@@ -70,12 +75,13 @@ def plan(base: dict[str, Any], pack: dict[str, Any], voice: str) -> dict[str, An
         extra: list[str] = []
         lead: list[str] = []
         mine = [_grams(p) for p in m["points"]]
+        title_grams = topic_bigrams(m["title"])
         if match is not None:
-            extra = [p for p in match["points"] if not _restates_any(p, mine)]
+            extra = [p for p in match["points"] if not _restates_any(p, mine) and not _restates_title(p, title_grams)]
             lead = list(match.get("lead") or []) if voice == "directive" else []
         if len(extra) < 2:  # no pack measure on this subject: borrow points that are (秸秆 → 秸秆禁烧)
             extra += [p for p in _points_about(grams, pack["measures"], measures_taken)
-                      if p not in extra and not _restates_any(p, mine)]
+                      if p not in extra and not _restates_any(p, mine) and not _restates_title(p, title_grams)]
         measures.append({**m, "lead": lead, "extra": extra})
     problems = []
     problem_grams = frozenset()
