@@ -208,6 +208,19 @@ def brief_context(brief: Brief) -> dict[str, Any]:
     }
 
 
+RURAL = re.compile(r"农村|乡村|村庄|美丽乡村")
+URBAN = re.compile(r"小区|城区|街巷|城市|街区|市政")
+
+
+def _off_subject(meeting_title: str, item_title: str) -> bool:
+    """A 农村人居环境 meeting has no 老旧小区 measure, and a city one no 村庄 measure."""
+    if RURAL.search(meeting_title):
+        return bool(URBAN.search(item_title))
+    if URBAN.search(meeting_title):
+        return bool(RURAL.search(item_title) or "农" in item_title)
+    return False
+
+
 def _said(text: str, once: re.Pattern[str] | None) -> frozenset[str]:
     """Once-per-draft words the brief itself says: pack filler must not say them again."""
     return frozenset(once.findall(text)) if once is not None else frozenset()
@@ -276,6 +289,7 @@ class Renderer:
         title = base["meeting"]["title"]
         # pack measures on the brief's problems lead (问题导向), then those on the meeting's subject
         focus = "。".join([title, *(p["title"] for p in base["problems"])])
+        planned["pack_measures"] = [m for m in planned["pack_measures"] if not _off_subject(title, m["title"])]
         measures, m_pref = _by_relevance(planned["pack_measures"], focus)
         problems, p_pref = _by_relevance(planned["pack_problems"], title)
         pack = {**pack, "measures": measures, "measures_preferred": m_pref,
