@@ -129,3 +129,51 @@ def test_a_misspelt_tag_is_a_chinese_error_naming_file_and_item(tmp_path):
     (tmp_path / "topics" / "社区治理.yaml").write_text(bad, encoding="utf-8")
     with pytest.raises(TemplateError, match="lecture"):
         load_pack(TemplateLibrary(tmp_path), "社区治理")
+
+
+def test_every_phrase_pool_declares_its_voices():
+    library = TemplateLibrary()
+    pools = BOOK.pools
+    for name in library.phrases():
+        assert any(name.startswith(prefix) for prefix in pools), name
+    assert BOOK.pool_voices("talk.open") == ("report",)
+    assert BOOK.pool_voices("host.recap.tail") == ("host",)
+    assert "report" not in BOOK.pool_voices("meas.owner")  # 此项工作由…牵头 is for directives only
+
+
+def test_a_draft_draws_only_from_its_voice():
+    from generator.errors import TemplateError
+    from generator.variation import Variation
+
+    v = Variation(1, {"meas.owner": ["负责牵头。"], "talk.owner": ["我们明确由%s牵头，"]},
+                  voice="report", pool_voices=BOOK.pool_voices)
+    assert v.pick("talk.owner")
+    with pytest.raises(TemplateError, match="meas.owner"):
+        v.pick("meas.owner")
+
+
+def test_kind_profiles_follow_kinds_md():
+    assert BOOK.kinds["座谈发言"].voice == "report" and BOOK.kinds["主持词"].voice == "host"
+    assert {p.name for p in BOOK.kinds["主持词"].parts}.isdisjoint({"situation", "measures", "leadership"})
+    host = BOOK.kinds["主持词"]
+    assert (host.min_chars, host.max_chars) == (600, 1500) and host.caps["demands"] <= 3
+    for kind in ("推进会", "动员部署会", "总结部署会"):
+        caps = BOOK.kinds[kind].caps
+        assert caps["measures"] <= 6 and caps["points"] <= 4 and caps["support"] <= 5
+    talk = {p.name: p.when for p in BOOK.kinds["座谈发言"].parts}
+    assert talk["problems"] == "problems"  # no brief problems, no such section
+    mobilise = {p.name: p.when for p in BOOK.kinds["动员部署会"].parts}
+    assert mobilise["problems"] == "problems" and mobilise["goals"] == "targets"
+    assert BOOK.profile("自定义讲话").voice == "directive"  # a user kind without a profile
+
+
+def test_a_user_kind_profile_is_validated(tmp_path):
+    from generator.errors import TemplateError
+
+    (tmp_path / "kinds.yaml").write_text("kinds:\n  表态发言:\n    voice: 汇报\n", encoding="utf-8")
+    with pytest.raises(TemplateError, match="kinds.表态发言.voice"):
+        load_kinds([tmp_path])
+    (tmp_path / "kinds.yaml").write_text("kinds:\n  表态发言:\n    voice: report\n    parts: [opening, measures, closing]\n",
+                                         encoding="utf-8")
+    book = load_kinds([tmp_path, *TemplateLibrary().search])
+    assert book.profile("表态发言").voice == "report" and book.profile("推进会").voice == "directive"
