@@ -132,3 +132,12 @@ def test_two_districts_share_few_sentences(drafts, capsys):
     # worst pairs (short 主持词, whose genre sentences are few) do not yet: see README
     assert mean <= 0.25, mean
     assert worst[0] <= 0.5, worst
+
+
+def test_no_unit_directs_its_superior(drafts):
+    for name, (brief, draft) in drafts.items():
+        text = draft.body_text
+        if brief.locality.level == "社区":
+            assert "网格" not in text or "统筹指导" not in text, name
+        if brief.locality.level in ("街道", "社区"):
+            assert "赋予街道" not in text, name
