@@ -305,7 +305,8 @@ class Renderer:
                 "profile": profile.profile, "parts": profile.active_parts(_facts(base)),
                 "measures": planned["measures"], "problems": planned["problems"],
                 "purpose_kind": purpose,
-                "brief_text": "。".join(t for _, t in brief_items(base))}
+                "brief_text": "。".join(t for _, t in brief_items(base)),
+                "brief_headings": frozenset().union(*(topic_bigrams(m["title"]) for m in base["measures"]))}
 
     def _pools(self) -> dict[str, list[str]]:
         if self._phrases is None:
@@ -320,7 +321,7 @@ class Renderer:
         once = book.once_pattern
         v = Variation(brief.effective_seed, self._pools(), make_substitute(base["tokens"]),
                       voice=base["voice"], pool_voices=book.pool_voices, banned=banned,
-                      once=once, seen=_said(base["brief_text"], once))
+                      once=once, seen=_said(base["brief_text"], once), headings=base["brief_headings"])
         budget = Budget(scale, base["profile"]["caps"], len(base["measures"]))
         context = {**base, "v": v, "n": budget.as_dict()}
         name = f"{brief.kind}.md.j2"

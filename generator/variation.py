@@ -30,15 +30,21 @@ def phrase_grams(text: str, k: int = PHRASE) -> frozenset[str]:
     return frozenset(run[i:i + k] for run in _RUNS.findall(text) for i in range(len(run) - k + 1))
 
 
+def _is_task(item: Any) -> bool:
+    """A titled measure or 保障 item (not a problem: a measure on a stated problem is wanted)."""
+    return isinstance(item, dict) and bool(item.get("title")) and ("points" in item or "body" in item)
+
+
 class Variation:
     def __init__(self, seed: int, pools: dict[str, list[str]],
                  substitute: Callable[[str], str] = lambda s: s, *, voice: str = "",
                  pool_voices: Callable[[str], Sequence[str]] | None = None,
                  banned: Sequence[re.Pattern[str]] = (), once: re.Pattern[str] | None = None,
-                 seen: frozenset[str] = frozenset()):
+                 seen: frozenset[str] = frozenset(), headings: frozenset[str] = frozenset()):
         self.rng = random.Random(seed)
         self.once = once  # stock images and subjects said at most once per draft (试金石, 垃圾分类)
         self.seen: set[str] = set(seen)  # …those said so far, the brief's own subjects included
+        self.headings: set[str] = set(headings)  # topic bigrams of the titles used so far
         self.voice = voice
         self.pool_voices = pool_voices
         self.banned = tuple(banned)  # wording this draft may not use (村 in a street, 冲刺 far from a deadline)
@@ -52,7 +58,16 @@ class Variation:
 
     def _fresh(self, items: Sequence[Any], key: Callable[[Any], str]) -> list[Any]:
         return [i for i in items if key(i) not in self.used and not self._banned(i)
-                and not (self._subjects(i) & self.seen)]
+                and not (self._subjects(i) & self.seen) and not self._same_heading(i)]
+
+    def _same_heading(self, item: Any) -> bool:
+        """A titled pack item whose title says again what an earlier title said
+        (强化宣传舆论引导 after 深化宣传引导，营造浓厚氛围)."""
+        if not _is_task(item):
+            return False
+        from generator.wording import topic_bigrams
+
+        return len(topic_bigrams(str(item["title"])) & self.headings) >= 2
 
     def _subjects(self, item: Any) -> frozenset[str]:
         """The once-per-draft words an item says (a measure: its title and lead, not its points)."""
@@ -65,8 +80,12 @@ class Variation:
         return frozenset(self.once.findall(text))
 
     def _mark(self, chosen: Sequence[Any]) -> None:
+        from generator.wording import topic_bigrams
+
         for item in chosen:
             self.seen |= self._subjects(item)
+            if _is_task(item):
+                self.headings |= topic_bigrams(str(item["title"]))
 
     def _banned(self, item: Any) -> bool:
         if not self.banned or not isinstance(item, str):
@@ -220,9 +239,10 @@ class Variation:
     def one(self, options: Sequence[str]) -> str:
         """One of a few inline alternatives, avoiding repeats where possible (the item itself
         was chosen already, so its once-per-draft words are its own)."""
+        options = [o for o in options if not (self._subjects(o) & self.seen)] or list(options)
         saved, self.seen = self.seen, set()
         try:
-            chosen = self.choose(self._unrepeated(list(options)), 1)
+            chosen = self.choose(self._unrepeated(options), 1)
         finally:
             self.seen |= saved
         return self.substitute(chosen[0]) if chosen else ""
