@@ -49,7 +49,7 @@ from generator.wording import (
 CHARS_PER_MINUTE = 170
 HOST_COVERED = re.compile(r"传达|责任|一把手|压实")
 STAGE_DAYS = 60
-FILL_TO = 4  # stand-alone pack measures top a brief's own measures up to this many, no more  # words of a final sprint (冲刺、决战) only this close to the deadline
+FILL_TO = 3  # stand-alone pack measures top a brief's own measures up to this many, no more
 TOLERANCE = 0.15
 CHARS_PER_SCALE = 1100
 STOP = 0.10  # accept a render this close to the target (inside TOLERANCE, with room to spare)
