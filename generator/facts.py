@@ -130,6 +130,9 @@ def missing_items(base: dict[str, Any], body: str, voice: str = "") -> list[str]
     return [f"{what}“{text}”" for what, text in brief_items(base, voice) if _plain(text) not in flat]
 
 
+_UNREAD = re.compile(r"[\s\x00-\x1f\x7f-\x9f]+")
+
+
 def _plain(text: str) -> str:
     """Text as it reads: no whitespace or control characters (writers drop those)."""
-    return "".join(ch for ch in "".join(text.split()) if ch.isprintable())
+    return _UNREAD.sub("", text)

@@ -9,6 +9,7 @@ times and keep the closest draft, so output stays deterministic.
 from __future__ import annotations
 
 import functools
+import json
 import re
 from dataclasses import dataclass, replace
 from typing import Any
@@ -49,6 +50,13 @@ from generator.wording import (
 CHARS_PER_MINUTE = 170
 HOST_COVERED = re.compile(r"传达|责任|一把手|压实")
 STAGE_DAYS = 60
+# which budget counts each part of a skeleton draws on (a part missing here uses none)
+PART_BUDGET = {
+    "opening": ("host_extra",), "situation": ("significance", "urgency", "mindset"),
+    "achievements": ("achievements", "rich"), "problems": ("problems",),
+    "measures": ("standalone", "extra", "points", "lead"), "leadership": ("leadership",),
+    "closing": ("closing", "host_extra"), "demands": ("host_extra",),
+}
 FILL_TO = 3  # stand-alone pack measures top a brief's own measures up to this many, no more
 TOLERANCE = 0.15
 CHARS_PER_SCALE = 1100
@@ -88,7 +96,7 @@ class Budget:
             "points": min(caps.get("points", 4), self.count(3, 2, 8)),
             "leadership": min(caps.get("support", 5), self.count(2.5, 1, 10)),
             "host": self.count(3, 2, 10),
-            "host_extra": self.count(2.5, 0, 30),  # supporting sentences shared out over the 一要… items
+            "host_extra": self.count(2.5, 0, 10),  # the host templates add follow-ups up to 10
             "closing": self.count(1, 1, 2),
             "rich": self.scale >= 1.0,
             "richer": self.scale >= 2.5,
@@ -117,6 +125,29 @@ def _selected(dirs: TemplateLibrary, topic: str, words: tuple[tuple[str, str], .
     """The pack as drafts of this voice and level may use it. Cached: a batch asks the
     same question for every district."""
     return select_pack(_pack_for(dirs, topic, words), voice, level, villages, stage)
+
+
+@functools.lru_cache(maxsize=1024)
+def _planned(dirs: TemplateLibrary, topic: str, words: tuple[tuple[str, str], ...], voice: str, level: str,
+             villages: bool, stage: bool, title: str, facts: str) -> tuple[dict[str, Any], tuple[list, list]]:
+    """The pack for one meeting and brief, with the brief's items matched to it (see
+    :mod:`generator.elaborate`) and the stand-alone material ordered. Cached: a batch
+    renders one brief for many districts of a level. Callers must not mutate the result."""
+    pack = _selected(dirs, topic, words, voice, level, villages, stage)
+    measures_, problems_, achievements, targets = json.loads(facts)
+    planned = plan({"measures": measures_, "problems": problems_, "achievements": achievements,
+                    "targets": targets}, pack, voice)
+    # pack measures on the brief's problems lead (问题导向), then those on the meeting's subject
+    focus = "。".join([title, *(p["title"] for p in problems_)])
+    on_subject = [m for m in planned["pack_measures"] if not _off_subject(title, m["title"])]
+    measures, m_pref = _by_relevance(on_subject, focus)
+    problems, p_pref = _by_relevance(planned["pack_problems"], title)
+    pack = {**pack, "measures": measures, "measures_preferred": m_pref,
+            "problems": problems, "problems_preferred": p_pref,
+            "achievements": planned["pack_praise"],
+            # the host's own demands already cover conveying the meeting and duty
+            "host": [h for h in pack["host"] if not HOST_COVERED.search(h)]}
+    return pack, (planned["measures"], planned["problems"])
 
 
 def _item_text(item: Any) -> str:
@@ -284,29 +315,21 @@ class Renderer:
         voice = profile.voice
         words = base["L"]
         key = (self.dirs, brief.topic, tuple(sorted(words.items())))
-        pack = _selected(*key, voice, brief.locality.level, base["villages"], base["stage"])
-        planned = plan(base, pack, voice)
+        facts = json.dumps([base[k] for k in ("measures", "problems", "achievements", "targets")],
+                           ensure_ascii=False, sort_keys=True)
         title = base["meeting"]["title"]
-        # pack measures on the brief's problems lead (问题导向), then those on the meeting's subject
-        focus = "。".join([title, *(p["title"] for p in base["problems"])])
-        planned["pack_measures"] = [m for m in planned["pack_measures"] if not _off_subject(title, m["title"])]
-        measures, m_pref = _by_relevance(planned["pack_measures"], focus)
-        problems, p_pref = _by_relevance(planned["pack_problems"], title)
-        pack = {**pack, "measures": measures, "measures_preferred": m_pref,
-                "problems": problems, "problems_preferred": p_pref,
-                "achievements": planned["pack_praise"],
-                # the host's own demands already cover conveying the meeting and duty
-                "host": [h for h in pack["host"] if not HOST_COVERED.search(h)]}
+        pack, planned = _planned(*key, voice, brief.locality.level, base["villages"], base["stage"], title, facts)
         meeting_word = base["meeting_named"] if voice != "report" else title
         tokens = {**words, "工作": pack["work"], "简称": pack["short"], "事业": pack["cause"],
                   "会议": meeting_word, "上级": base["parent_lead"], "本地": base["place"]}
         purpose = brief.kind if f"open.purpose.{brief.kind}" in self._pools() else "推进会"
         return {**base, "pack": pack, "tokens": tokens, "voice": voice,
                 "profile": profile.profile, "parts": profile.active_parts(_facts(base)),
-                "measures": planned["measures"], "problems": planned["problems"],
+                "measures": planned[0], "problems": planned[1],
                 "purpose_kind": purpose,
                 "brief_text": "。".join(t for _, t in brief_items(base)),
-                "brief_headings": frozenset().union(*(topic_bigrams(m["title"]) for m in base["measures"]))}
+                "brief_headings": frozenset().union(*(topic_bigrams(m["title"]) for m in base["measures"])),
+                "memo": {}}
 
     def _pools(self) -> dict[str, list[str]]:
         if self._phrases is None:
@@ -321,7 +344,8 @@ class Renderer:
         once = book.once_pattern
         v = Variation(brief.effective_seed, self._pools(), make_substitute(base["tokens"]),
                       voice=base["voice"], pool_voices=book.pool_voices, banned=banned,
-                      once=once, seen=_said(base["brief_text"], once), headings=base["brief_headings"])
+                      once=once, seen=_said(base["brief_text"], once), headings=base["brief_headings"],
+                      memo=base["memo"])
         budget = Budget(scale, base["profile"]["caps"], len(base["measures"]))
         context = {**base, "v": v, "n": budget.as_dict()}
         name = f"{brief.kind}.md.j2"
@@ -359,6 +383,8 @@ class Renderer:
                 best = (abs(error), draft)
             if abs(error) <= STOP:
                 break
+            if error < 0 and self._saturated(base, scale):
+                break  # the caps hold: more scale adds nothing (a shorter draft beats padding)
             if error < 0:
                 low = scale
             else:
@@ -373,6 +399,16 @@ class Renderer:
             if lost:
                 raise TemplateError(f"模板“{brief.kind}”遗漏了简报内容：{'；'.join(lost)}。")
         return best[1]
+
+    @staticmethod
+    def _saturated(base: dict[str, Any], scale: float) -> bool:
+        """Every budget count this kind's parts use is at its cap already at this scale."""
+        keys = {k for part in base["parts"] for k in PART_BUDGET.get(part["name"], ())}
+        if base["voice"] != "host":
+            keys.discard("host_extra")  # the host's follow-up sentences
+        now = Budget(scale, base["profile"]["caps"], len(base["measures"])).as_dict()
+        top = Budget(8.0, base["profile"]["caps"], len(base["measures"])).as_dict()
+        return all(now[k] == top[k] for k in keys)
 
     def _draft(self, brief: Brief, base: dict[str, Any], scale: float) -> Draft:
         blocks = [replace(b, text=tidy(b.text), lead=tidy(b.lead))

@@ -30,9 +30,34 @@ def phrase_grams(text: str, k: int = PHRASE) -> frozenset[str]:
     return frozenset(run[i:i + k] for run in _RUNS.findall(text) for i in range(len(run) - k + 1))
 
 
+def item_key(item: Any) -> str:
+    """What makes an item "the same one" in a draft: a titled item's title, else its text."""
+    if isinstance(item, dict) and item.get("title"):
+        return "\x00" + str(item["title"])
+    return item if isinstance(item, str) else str(item)
+
+
 def _is_task(item: Any) -> bool:
     """A titled measure or 保障 item (not a problem: a measure on a stated problem is wanted)."""
     return isinstance(item, dict) and bool(item.get("title")) and ("points" in item or "body" in item)
+
+
+@functools.lru_cache(maxsize=65536)
+def _found(pattern: re.Pattern[str], text: str) -> frozenset[str]:
+    return frozenset(pattern.findall(text))
+
+
+@functools.lru_cache(maxsize=65536)
+def _static_text(banned: tuple[re.Pattern[str], ...], once: re.Pattern[str] | None,
+                 text: str) -> tuple[bool, frozenset[str], frozenset[str]]:
+    """A wording's banned? and once-words (banned words never come from {tokens})."""
+    return (bool(banned) and _hits(banned, text), _found(once, text) if once is not None else frozenset(),
+            frozenset())
+
+
+@functools.lru_cache(maxsize=65536)
+def _hits(patterns: tuple[re.Pattern[str], ...], text: str) -> bool:
+    return any(p.search(text) for p in patterns)
 
 
 class Variation:
@@ -40,11 +65,13 @@ class Variation:
                  substitute: Callable[[str], str] = lambda s: s, *, voice: str = "",
                  pool_voices: Callable[[str], Sequence[str]] | None = None,
                  banned: Sequence[re.Pattern[str]] = (), once: re.Pattern[str] | None = None,
-                 seen: frozenset[str] = frozenset(), headings: frozenset[str] = frozenset()):
+                 seen: frozenset[str] = frozenset(), headings: frozenset[str] = frozenset(),
+                 memo: dict[Any, Any] | None = None):
         self.rng = random.Random(seed)
         self.once = once  # stock images and subjects said at most once per draft (试金石, 垃圾分类)
         self.seen: set[str] = set(seen)  # …those said so far, the brief's own subjects included
         self.headings: set[str] = set(headings)  # topic bigrams of the titles used so far
+        self.memo = {} if memo is None else memo  # once-words of pack items, shared by one draft's renders
         self.voice = voice
         self.pool_voices = pool_voices
         self.banned = tuple(banned)  # wording this draft may not use (村 in a street, 冲刺 far from a deadline)
@@ -53,45 +80,51 @@ class Variation:
         self.used: set[str] = set()
         self.praised: set[str] = set()  # topic bigrams of what the draft has praised
         self.emitted: set[str] = set()  # phrase grams of the wording chosen so far
-        self._texts: dict[str, str] = {}
+        # wording with tokens filled: the same for every render of one draft
+        self._texts: dict[str, str] = self.memo.setdefault("\x00texts", {})  # type: ignore[assignment]
         self.recent: deque[frozenset[str]] = deque(maxlen=NEIGHBOURS)  # idiom grams, last picks
 
     def _fresh(self, items: Sequence[Any], key: Callable[[Any], str]) -> list[Any]:
-        return [i for i in items if key(i) not in self.used and not self._banned(i)
-                and not (self._subjects(i) & self.seen) and not self._same_heading(i)]
+        """Items not used yet, not banned, not saying a once-per-draft word again and (titled
+        measures, 保障 items) not restating an earlier title (强化宣传舆论引导 after 深化宣传引导)."""
+        used, seen, headings = self.used, self.seen, self.headings
+        out = []
+        for i in items:
+            if key(i) in used:
+                continue
+            banned, subjects, title = self._static(i)
+            if banned or (subjects and not subjects.isdisjoint(seen)) or (title and len(title & headings) >= 2):
+                continue
+            out.append(i)
+        return out
 
-    def _same_heading(self, item: Any) -> bool:
-        """A titled pack item whose title says again what an earlier title said
-        (强化宣传舆论引导 after 深化宣传引导，营造浓厚氛围)."""
-        if not _is_task(item):
-            return False
-        from generator.wording import topic_bigrams
+    def _static(self, item: Any) -> tuple[bool, frozenset[str], frozenset[str]]:
+        """What never changes about an item within one draft: banned?, once-words, title bigrams."""
+        if not isinstance(item, dict):
+            return _static_text(self.banned, self.once, item if isinstance(item, str) else str(item))
+        key = id(item)
+        found = self.memo.get(key)
+        if found is None:
+            from generator.wording import topic_bigrams
 
-        return len(topic_bigrams(str(item["title"])) & self.headings) >= 2
+            text = "".join(str(item.get(k, "")) for k in ("title", "lead", "body", "detail"))
+            title = topic_bigrams(str(item["title"])) if _is_task(item) else frozenset()
+            subjects = _found(self.once, text) if self.once is not None else frozenset()
+            found = self.memo[key] = (False, subjects, title)
+        return found
 
     def _subjects(self, item: Any) -> frozenset[str]:
         """The once-per-draft words an item says (a measure: its title and lead, not its points)."""
-        if self.once is None:
-            return frozenset()
-        if isinstance(item, dict):
-            text = "".join(str(item.get(k, "")) for k in ("title", "lead", "body", "detail"))
-        else:
-            text = self._text(item) if isinstance(item, str) else str(item)
-        return frozenset(self.once.findall(text))
+        return self._static(item)[1]
 
     def _mark(self, chosen: Sequence[Any]) -> None:
-        from generator.wording import topic_bigrams
-
         for item in chosen:
-            self.seen |= self._subjects(item)
-            if _is_task(item):
-                self.headings |= topic_bigrams(str(item["title"]))
+            _, subjects, title = self._static(item)
+            self.seen |= subjects
+            self.headings |= title
 
     def _banned(self, item: Any) -> bool:
-        if not self.banned or not isinstance(item, str):
-            return False
-        text = self._text(item)
-        return any(b.search(text) for b in self.banned)
+        return self._static(item)[0]
 
     def _unrepeated(self, items: list[str]) -> list[str]:
         """Stock wording that would not repeat a phrase already in the draft (推动…工作
@@ -136,7 +169,6 @@ class Variation:
             self._missing(name)
         if self.voice and self.pool_voices is not None and self.voice not in self.pool_voices(name):
             raise TemplateError(f"措辞池“{name}”不适用于本类讲话的语气（{self.voice}），请在 kinds.yaml 的 pools 中声明。")
-        pool = [p for p in pool if not self._banned(p) and not (self._subjects(p) & self.seen)] or pool
         if avoid:
             pool = [p for p in pool if not any(a in p for a in avoid)] or pool
         if items == 1:
@@ -147,7 +179,7 @@ class Variation:
         self._emit(chosen)
         return [self._text(c) for c in chosen]
 
-    def choose(self, items: Sequence[T], n: int = 1, key: Callable[[T], str] = str, *,
+    def choose(self, items: Sequence[T], n: int = 1, key: Callable[[T], str] | None = None, *,
                wording: bool = False) -> list[T]:
         """Up to n items not used before in this draft (e.g. topic-pack measures), order kept.
 
@@ -157,6 +189,7 @@ class Variation:
         """
         if not items or n <= 0:
             return []
+        key = key or item_key
         if wording:  # one at a time, so each pick also avoids the ones just made
             chosen = []
             for _ in range(n):
@@ -178,7 +211,7 @@ class Variation:
         return items
 
     def choose_prefer(self, items: Sequence[T], n: int, preferred: int,
-                      key: Callable[[T], str] = str) -> list[T]:
+                      key: Callable[[T], str] | None = None) -> list[T]:
         """Up to n unused items, picked so that the draft reads as a plan, not a list:
 
         - the first ``preferred`` items (on the meeting's own subject) before the rest;
@@ -199,6 +232,7 @@ class Variation:
 
         if n <= 0:
             return []
+        key = key or item_key
         ranked = [list(items[:preferred]), list(items[preferred:])]
         tiers = [[i for i in group if not clashes(i)] for group in ranked]
         tiers.append([i for group in ranked for i in group if clashes(i)])
