@@ -37,6 +37,7 @@ from generator.packs import load_pack, load_phrases, make_substitute
 from generator.packschema import STAGE_WORDS, VILLAGE_WORDS, governs_villages, select_pack
 from generator.variation import Variation
 from generator.wording import (
+    clause,
     cn_date,
     countdown,
     figure_text,
@@ -222,7 +223,7 @@ def brief_context(brief: Brief) -> dict[str, Any]:
         },
         "meeting_named": named,
         "place_named": place_named,
-        "agenda_calls": [agenda_call(a) for a in agenda],
+        "agenda_calls": _calls(agenda),
         "speech_by": speech_by(agenda),
         "speaker": {"title": _fw(brief.speaker.title), "name": _fw(brief.speaker.name)},
         "prior": [{"name": _fw(p.name), "role": _fw(p.role), "did": _fw(p.did)}
@@ -255,6 +256,16 @@ def _off_subject(meeting_title: str, item_title: str) -> bool:
 def _said(text: str, once: re.Pattern[str] | None) -> frozenset[str]:
     """Once-per-draft words the brief itself says: pack filler must not say them again."""
     return frozenset(once.findall(text)) if once is not None else frozenset()
+
+
+def _calls(agenda: list[str]) -> list[str]:
+    """The host's call of each agenda item; the main speech is welcomed (大家欢迎)."""
+    calls = [agenda_call(a) for a in agenda]
+    speeches = [i for i, a in enumerate(agenda) if speech_by([a])]
+    if speeches:
+        i = speeches[-1]
+        calls[i] = f"{clause(calls[i])}。大家欢迎"
+    return calls
 
 
 def _facts(base: dict[str, Any]) -> dict[str, bool]:
