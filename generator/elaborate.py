@@ -87,8 +87,7 @@ def plan(base: dict[str, Any], pack: dict[str, Any], voice: str) -> dict[str, An
     problem_grams = frozenset()
     for p in base["problems"]:
         grams = _grams(p["title"], p["detail"])
-        problem_grams |= grams
-        brief_grams |= grams
+        problem_grams |= grams  # a measure answering a brief problem is wanted, not a restatement
         hedge: list[str] = []
         if not p["detail"] and voice == "directive":
             match = _best(grams, pack["problems"], problems_taken)
@@ -97,7 +96,6 @@ def plan(base: dict[str, Any], pack: dict[str, Any], voice: str) -> dict[str, An
     praise_grams = frozenset()
     for a in base["achievements"]:
         praise_grams |= _grams(a["title"], a["detail"])
-    brief_grams |= praise_grams
     for t in base["targets"]:
         brief_grams |= _grams(t["text"])
 
