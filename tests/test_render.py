@@ -193,3 +193,43 @@ def test_a_template_that_drops_a_brief_item_is_an_error(tmp_path):
     with pytest.raises(TemplateError, match="推进垃圾分类"):
         Renderer(TemplateLibrary(tmp_path), strict=True).render(brief)
     assert "今天开会" in Renderer(TemplateLibrary(tmp_path)).render(brief).body_text  # a user's own template: not enforced
+
+
+def _measure_line(text: str, title: str) -> str:
+    return next(line for line in text.split("\n") if line.startswith("（") and title in line)
+
+
+def test_brief_measures_are_the_spine_and_gain_points_on_their_own_subject():
+    brief = parse_brief_text(brief_yaml(
+        topic="人居环境整治", locality={"name": "东湖街道", "level": "街道"},
+        meeting={"title": "东湖街道人居环境整治推进会"},
+        measures=[{"title": "推进垃圾分类", "points": ["实现小区分类投放点全覆盖"], "owner": "街道城管科"}]))
+    text = RENDERER.render(brief).body_text
+    line = _measure_line(text, "推进垃圾分类")
+    assert "实现小区分类投放点全覆盖" in line and "此项工作由街道城管科" in line
+    assert line.count("是") >= 3 and "垃圾" in line.split("全覆盖", 1)[1]  # pack points on the same subject
+    assert "村" not in text
+
+
+def test_report_voice_reports_owners_as_arrangements_and_never_confesses():
+    brief = parse_brief_text(brief_yaml(
+        kind="座谈发言", topic="社区治理", locality={"name": "东湖街道", "level": "街道", "parent": "临川区"},
+        meeting={"title": "全区社区治理创新工作座谈会"},
+        achievements=[{"title": "网格化管理全面铺开", "detail": "辖区划分为48个网格"}],
+        measures=[{"title": "建强社区工作者队伍", "owner": "街道党工委组织办"}]))
+    draft = RENDERER.render(brief)
+    text = draft.body_text
+    assert "我们明确由街道党工委组织办" in text or "我们已明确由街道党工委组织办" in text or "由街道党工委组织办" in text
+    assert "此项工作由" not in text and "不足" not in text and "问题" not in text
+    assert draft.blocks[-1].plain.startswith("以上发言")
+    assert draft.speaker.startswith("东湖街道")
+
+
+def test_a_bare_problem_gains_a_hedged_description_in_directive_voice_only():
+    problems = [{"title": "志愿服务参与不足"}]
+    directive = RENDERER.render(parse_brief_text(brief_yaml(problems=problems))).body_text
+    line = next(line for line in directive.split("\n") if "志愿服务参与不足" in line)
+    assert len(line) > len("主要是志愿服务参与不足。")
+    report = RENDERER.render(parse_brief_text(brief_yaml(kind="座谈发言", problems=problems))).body_text
+    line = next(line for line in report.split("\n") if "志愿服务参与不足" in line)
+    assert line.rstrip("。").endswith("志愿服务参与不足")
