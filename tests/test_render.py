@@ -219,7 +219,8 @@ def test_report_voice_reports_owners_as_arrangements_and_never_confesses():
         measures=[{"title": "建强社区工作者队伍", "owner": "街道党工委组织办"}]))
     draft = RENDERER.render(brief)
     text = draft.body_text
-    assert "我们明确由街道党工委组织办" in text or "我们已明确由街道党工委组织办" in text or "由街道党工委组织办" in text
+    line = _measure_line(text, "建强社区工作者队伍")
+    assert re.search(r"我们.{0,6}由街道党工委组织办|我们安排街道党工委组织办", line), line
     assert "此项工作由" not in text and "不足" not in text and "问题" not in text
     assert draft.blocks[-1].plain.startswith("以上发言")
     assert draft.speaker.startswith("东湖街道")
