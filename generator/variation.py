@@ -20,6 +20,8 @@ T = TypeVar("T")
 PHRASE = 7  # characters of running Chinese that count as "the same phrase again" in a draft
 IDIOM = 4  # …and as "the same stock phrase again" within a few neighbouring picks (全力以赴)
 NEIGHBOURS = 3
+# four-character words a meeting speech says again and again without sounding stock
+PLAIN_WORDS = frozenset("会议精神 会议部署 贯彻落实 抓好落实 各项任务 工作任务 会议要求 主要负责 负责同志 各项工作 认真学习 学习领会".split())
 LIST_CUE = re.compile(r"以下|几个方面|几点|几项|几件|主要有|[是在有]：$|[：:]$")
 _RUNS = re.compile(r"[\u4e00-\u9fff]+")
 
@@ -131,7 +133,7 @@ class Variation:
         twice), unless every candidate would. Topic-pack content is left to chance:
         narrowing it would make districts' drafts more alike."""
         clean = [i for i in items if phrase_grams(self._text(i)).isdisjoint(self.emitted)]
-        near = frozenset().union(*self.recent)
+        near = frozenset().union(*self.recent) - PLAIN_WORDS
         cleaner = [i for i in clean if phrase_grams(self._text(i), IDIOM).isdisjoint(near)]
         # the idiom rule may not narrow a large pool to a single candidate, or every
         # district would get the same sentence
@@ -257,8 +259,8 @@ class Variation:
         """Up to n points of a chosen pack measure: its own subject is allowed, others said before are not."""
         own = self._subjects({k: measure.get(k, "") for k in ("title", "lead")})
         saved, self.seen = self.seen, self.seen - own
-        try:
-            return self.choose(measure.get("points") or [], n)
+        try:  # the seed orders them too: two districts rarely say the same 二是…
+            return self.shuffle(self.choose(measure.get("points") or [], n))
         finally:
             self.seen |= saved
 
@@ -266,7 +268,7 @@ class Variation:
         """Pack points that elaborate a brief item: on the brief's own subject by design."""
         saved, self.seen = self.seen, set()
         try:
-            return self.choose(items, n)
+            return self.shuffle(self.choose(items, n))
         finally:
             self.seen |= saved
 
