@@ -141,8 +141,9 @@ def _planned(dirs: TemplateLibrary, topic: str, words: tuple[tuple[str, str], ..
     # pack measures on the brief's problems lead (问题导向), then those on the meeting's subject
     focus = "。".join([title, *(p["title"] for p in problems_)])
     on_subject = [m for m in planned["pack_measures"] if not _off_subject(title, m["title"])]
-    measures, m_pref = _by_relevance(on_subject, focus)
-    problems, p_pref = _by_relevance(planned["pack_problems"], title)
+    topic_words = "。".join(str(pack.get(k, "")) for k in ("name", "work", "short", "cause"))
+    measures, m_pref = _by_relevance(on_subject, focus, topic_words)
+    problems, p_pref = _by_relevance(planned["pack_problems"], title, topic_words)
     pack = {**pack, "measures": measures, "measures_preferred": m_pref,
             "problems": problems, "problems_preferred": p_pref,
             "achievements": planned["pack_praise"],
@@ -159,22 +160,34 @@ def _item_text(item: Any) -> str:
     return str(item)
 
 
-def _by_relevance(items: list[Any], meeting_title: str) -> tuple[list[Any], int]:
+MEETING_WORDS = re.compile(
+    r"全(?:市|区|县|镇|乡|街道|社区)|"
+    r"动员部署会|总结部署会|总结表彰大会|推进大会|推进会|座谈会|部署会|现场会|大会|会议|"
+    r"攻坚行动|专项行动|行动|工作|动员|部署|总结|表彰|半年|下半年|暨")
+
+
+def _by_relevance(items: list[Any], meeting_title: str, topic: str = "") -> tuple[list[Any], int]:
     """Items that speak to the meeting's own subject first (大气 in 大气污染防治攻坚会).
 
     A meeting-title bigram counts when it is distinctive inside the pack (found in
-    at most a third of the items); returns the reordered list and how many lead it.
+    at most a third of the items), the rarer the more; the items scoring at least half
+    the best score lead. Returns the reordered list and how many lead it.
     """
     if not items:
         return items, 0
     texts = [_item_text(i) for i in items]
-    wanted = {g for g in topic_bigrams(meeting_title)
-              if 0 < sum(g in t for t in texts) <= max(1, len(texts) // 3)}
+    subject = MEETING_WORDS.sub("。", meeting_title)  # 全县大气污染防治攻坚行动动员部署会 → 大气污染防治
+    # a title that only names the pack's own topic (创建全国文明城市) prefers nothing
+    df = {g: sum(g in t for t in texts) for g in topic_bigrams(subject) - topic_bigrams(topic)}
+    wanted = {g: 1 / n for g, n in df.items() if 0 < n <= max(1, len(texts) // 3)}
     if not wanted:
         return items, 0
-    relevant = [i for i, t in zip(items, texts, strict=True) if any(g in t for g in wanted)]
-    others = [i for i, t in zip(items, texts, strict=True) if not any(g in t for g in wanted)]
-    return relevant + others, len(relevant)
+    scores = [sum(w for g, w in wanted.items() if g in t) for t in texts]
+    best = max(scores)
+    order = sorted(range(len(items)), key=lambda i: -scores[i])  # stable: pack order within a score
+    lead = [i for i in order if scores[i] >= best / 2]
+    rest = [i for i in range(len(items)) if scores[i] < best / 2]
+    return [items[i] for i in lead + rest], len(lead)
 
 
 def _fw(text: str) -> str:
