@@ -40,8 +40,9 @@ def item_key(item: Any) -> str:
 
 
 def _is_task(item: Any) -> bool:
-    """A titled measure or 保障 item (not a problem: a measure on a stated problem is wanted)."""
-    return isinstance(item, dict) and bool(item.get("title")) and ("points" in item or "body" in item)
+    """A titled pack measure, 保障 item or stock problem: once one has said 占道经营疏堵失衡,
+    no later title says 疏堵结合治摊 again (the brief's own problems are not pack items)."""
+    return isinstance(item, dict) and bool(item.get("title")) and any(k in item for k in ("points", "body", "detail"))
 
 
 @functools.lru_cache(maxsize=65536)
