@@ -20,6 +20,8 @@ T = TypeVar("T")
 PHRASE = 7  # characters of running Chinese that count as "the same phrase again" in a draft
 IDIOM = 4  # …and as "the same stock phrase again" within a few neighbouring picks (全力以赴)
 NEIGHBOURS = 3
+# bigrams too broad to say what a praise is about (城市照明 and 城市防涝 are different things)
+BROAD = frozenset("城市 社区 群众 环境 文明 生态 建设 工作 问题 更加 有所 逐步 不断 持续".split())
 # four-character words a meeting speech says again and again without sounding stock
 PLAIN_WORDS = frozenset("会议精神 会议部署 贯彻落实 抓好落实 各项任务 工作任务 会议要求 主要负责 负责同志 各项工作 认真学习 学习领会".split())
 LIST_CUE = re.compile(r"以下|几个方面|几点|几项|几件|主要有|[是在有]：$|[：:]$")
@@ -82,6 +84,7 @@ class Variation:
         self.substitute = substitute
         self.used: set[str] = set()
         self.praised: set[str] = set()  # topic bigrams of what the draft has praised
+        self.praised_subjects: set[str] = set()  # …and of what each praise is about
         self.emitted: set[str] = set()  # phrase grams of the wording chosen so far
         # wording with tokens filled: the same for every render of one draft
         self._texts: dict[str, str] = self.memo.setdefault("\x00texts", {})  # type: ignore[assignment]
@@ -211,6 +214,8 @@ class Variation:
 
         for item in items:
             self.praised |= topic_bigrams(str(item))
+            # what the praise is about: its first clause (停车秩序治理有序推进 → 停车)
+            self.praised_subjects |= topic_bigrams(re.split(r"[，。；]", str(item))[0]) - BROAD
         return items
 
     def choose_prefer(self, items: Sequence[T], n: int, preferred: int,
@@ -231,7 +236,8 @@ class Variation:
             return frozenset(topic_bigrams(str(title)))
 
         def clashes(item: T) -> bool:
-            return len(theme(item) & self.praised) >= 2
+            mine = theme(item)
+            return len(mine & self.praised) >= 2 or bool(mine & self.praised_subjects)
 
         if n <= 0:
             return []
