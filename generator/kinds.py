@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.errors import TemplateError
+from generator.errors import Problem, TemplateError
 
 VOICES = ("directive", "report", "host")
 VOICE_NAMES = {"directive": "部署", "report": "汇报", "host": "主持"}
@@ -95,7 +95,7 @@ class KindBook:
 
 
 def _fail(path: Path, where: str, message: str) -> TemplateError:
-    return TemplateError(f"{path} 中 {where}：{message}")
+    return TemplateError("讲话类型档案有误：", [Problem(message, str(path), path=where)])
 
 
 def _voice(path: Path, where: str, value: Any) -> str:

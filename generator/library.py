@@ -39,6 +39,13 @@ def builtin_templates() -> Path:
     return resource_dir("templates")
 
 
+def _check_kinds_file(path: Path) -> Any:
+    """One kinds.yaml: profiles and pool voices, validated (generator.kinds)."""
+    from generator.kinds import load_kinds
+
+    return load_kinds([path.parent])
+
+
 def _order(known: tuple[str, ...] | dict[str, str], name: str) -> tuple[int, str]:
     keys = tuple(known)
     return (keys.index(name) if name in keys else len(keys), name)
@@ -157,7 +164,7 @@ class TemplateLibrary:
             if user_only and base != self.user:
                 continue
             for name, check in (("phrases.yaml", check_phrase_file), ("starter.yaml", read_starter_file),
-                                ("formulations.yaml", lambda path: load_bank([path.parent]))):  # 提法 (#12)
+                                ("kinds.yaml", _check_kinds_file)):
                 path = base / name
                 if path.is_file():
                     try:

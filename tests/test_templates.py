@@ -171,8 +171,9 @@ def test_a_user_kind_profile_is_validated(tmp_path):
     from generator.errors import TemplateError
 
     (tmp_path / "kinds.yaml").write_text("kinds:\n  表态发言:\n    voice: 汇报\n", encoding="utf-8")
-    with pytest.raises(TemplateError, match="kinds.表态发言.voice"):
+    with pytest.raises(TemplateError) as err:
         load_kinds([tmp_path])
+    assert "kinds.yaml [kinds.表态发言.voice]" in err.value.render() and "汇报" in err.value.render()
     (tmp_path / "kinds.yaml").write_text("kinds:\n  表态发言:\n    voice: report\n    parts: [opening, measures, closing]\n",
                                          encoding="utf-8")
     book = load_kinds([tmp_path, *TemplateLibrary().search])
