@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from generator.errors import TemplateError
+from generator.errors import Problem, TemplateError
 from generator.kinds import VOICE_NAMES, VOICES
 from generator.wording import topic_bigrams
 
@@ -37,16 +37,21 @@ TAGS = ("levels", "voices", "subjects")
 STRING_KEY = "text"
 
 
+def _bad(path: Path, where: str, message: str) -> TemplateError:
+    """A pack error naming the file and the item (主题包 … [measures[0]（强化党建引领…）] …)."""
+    return TemplateError("主题包有误：", [Problem(message, str(path), path=where)])
+
+
 def _tag_list(path: Path, where: str, key: str, value: Any, allowed: tuple[str, ...] | None) -> frozenset[str]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise TemplateError(f"{path} 中 {where}：{key} 应当是字符串列表。")
+        raise _bad(path, f"{where}", f"{key} 应当是字符串列表。")
     if allowed is not None:
         bad = [v for v in value if v not in allowed]
         if bad:
             names = "、".join(f"{a}（{VOICE_NAMES[a]}）" for a in allowed) if key == "voices" else "、".join(allowed)
-            raise TemplateError(f"{path} 中 {where}：{key} 的“{bad[0]}”无效，可用：{names}。")
+            raise _bad(path, f"{where}", f"{key} 的“{bad[0]}”无效，可用：{names}。")
     return frozenset(value)
 
 
@@ -67,10 +72,10 @@ def _string_item(path: Path, where: str, raw: Any, voices: tuple[str, ...]) -> d
     if isinstance(raw, str):
         raw = {STRING_KEY: raw}
     if not isinstance(raw, dict) or not isinstance(raw.get(STRING_KEY), str):
-        raise TemplateError(f"{path} 中 {where}：应当是字符串，或 {{text: 字符串, levels: [...], voices: [...]}}。")
+        raise _bad(path, f"{where}", "应当是字符串，或 {text: 字符串, levels: [...], voices: [...]}。")
     unknown = set(raw) - {STRING_KEY, *TAGS}
     if unknown:
-        raise TemplateError(f"{path} 中 {where}{_label(raw)}：未知的键 {'、'.join(sorted(map(str, unknown)))}。")
+        raise _bad(path, f"{where}{_label(raw)}", f"未知的键 {'、'.join(sorted(map(str, unknown)))}。")
     item = {STRING_KEY: raw[STRING_KEY], **_tags(path, where, raw, voices)}
     item["_grams"] = topic_bigrams(raw[STRING_KEY])
     return item
@@ -78,7 +83,7 @@ def _string_item(path: Path, where: str, raw: Any, voices: tuple[str, ...]) -> d
 
 def _dict_item(path: Path, where: str, raw: Any, voices: tuple[str, ...]) -> dict[str, Any]:
     if not isinstance(raw, dict):
-        raise TemplateError(f"{path} 中 {where}：应当是键值对。")
+        raise _bad(path, f"{where}", "应当是键值对。")
     item = {k: v for k, v in raw.items() if k not in TAGS}
     item.update(_tags(path, f"{where}{_label(raw)}", raw, voices))
     if isinstance(raw.get("points"), list):
