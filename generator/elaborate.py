@@ -5,14 +5,28 @@ bigrams precomputed when the pack loaded (see :mod:`generator.packschema`): a ma
 measure lends its lead and a few points, a matched problem a hedged description. A
 pack item used this way is consumed: it never appears again as stand-alone filler, and
 stand-alone items that restate a brief item or a subject already used are dropped.
+
+:func:`meeting_pack` is the pack as one meeting sees it: filtered to the draft's voice
+and level, matched to the brief, the stand-alone material ordered by the meeting's
+own subject. Cached per meeting and brief, so a batch pays for it once per level.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+import json
+import re
+from typing import TYPE_CHECKING, Any
 
+from generator.packs import load_pack, make_substitute
+from generator.packschema import select_pack
 from generator.wording import topic_bigrams
 
+if TYPE_CHECKING:
+    from generator.library import TemplateLibrary
+
+
+HOST_COVERED = re.compile(r"传达|责任|一把手|压实")  # the host's own three demands say these
 MIN_SHARED = 2  # topic bigrams a pack item must share with a brief item to elaborate it
 RARE = 3  # a bigram found in at most this many pack points names a subject
 VERBISH = frozenset("管控 格管 格落 格执 实行 推行 实施 建立 组织 全面 大力 着力 切实 有效 进一步 清理 及时 开展 加大 做好 抓好".split())
@@ -126,9 +140,102 @@ def _distinct(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def brief_share(text: str, brief_texts: list[str]) -> float:
-    """Characters of ``text`` that come from the brief (for before/after measurement)."""
-    if not text:
-        return 0.0
-    covered = sum(len(t) for t in brief_texts if t and t in text)
-    return min(1.0, covered / len(text))
+# ------------------------------------------------------------ the pack for one meeting
+
+def _deep_substitute(value: Any, substitute) -> Any:
+    if isinstance(value, str):
+        return substitute(value)
+    if isinstance(value, list):
+        return [_deep_substitute(v, substitute) for v in value]
+    if isinstance(value, dict):
+        return {k: _deep_substitute(v, substitute) for k, v in value.items()}
+    return value
+
+
+@functools.lru_cache(maxsize=256)
+def _pack_for(dirs: TemplateLibrary, topic: str, words: tuple[tuple[str, str], ...]) -> dict:
+    pack = load_pack(dirs, topic)
+    return _deep_substitute(pack, make_substitute(dict(words)))
+
+
+@functools.lru_cache(maxsize=1024)
+def _selected(dirs: TemplateLibrary, topic: str, words: tuple[tuple[str, str], ...], voice: str,
+              level: str, villages: bool, stage: bool) -> dict[str, Any]:
+    """The pack as drafts of this voice and level may use it. Cached: a batch asks the
+    same question for every district."""
+    return select_pack(_pack_for(dirs, topic, words), voice, level, villages, stage)
+
+
+@functools.lru_cache(maxsize=1024)
+def meeting_pack(dirs: TemplateLibrary, topic: str, words: tuple[tuple[str, str], ...], voice: str, level: str,
+             villages: bool, stage: bool, title: str, facts: str) -> tuple[dict[str, Any], tuple[list, list]]:
+    """The pack for one meeting and brief, with the brief's items matched to it (see
+    :mod:`generator.elaborate`) and the stand-alone material ordered. Cached: a batch
+    renders one brief for many districts of a level. Callers must not mutate the result."""
+    pack = _selected(dirs, topic, words, voice, level, villages, stage)
+    measures_, problems_, achievements, targets = json.loads(facts)
+    planned = plan({"measures": measures_, "problems": problems_, "achievements": achievements,
+                    "targets": targets}, pack, voice)
+    # pack measures on the brief's problems lead (问题导向), then those on the meeting's subject
+    focus = "。".join([title, *(p["title"] for p in problems_)])
+    on_subject = [m for m in planned["pack_measures"] if not _off_subject(title, m["title"])]
+    topic_words = "。".join(str(pack.get(k, "")) for k in ("name", "work", "short", "cause"))
+    measures, m_pref = _by_relevance(on_subject, focus, topic_words)
+    problems, p_pref = _by_relevance(planned["pack_problems"], title, topic_words)
+    pack = {**pack, "measures": measures, "measures_preferred": m_pref,
+            "problems": problems, "problems_preferred": p_pref,
+            "achievements": planned["pack_praise"],
+            # the host's own demands already cover conveying the meeting and duty
+            "host": [h for h in pack["host"] if not HOST_COVERED.search(h)]}
+    return pack, (planned["measures"], planned["problems"])
+
+
+def _item_text(item: Any) -> str:
+    if isinstance(item, dict):
+        return "".join(_item_text(v) for k, v in item.items() if not str(k).startswith("_"))
+    if isinstance(item, list):
+        return "".join(_item_text(v) for v in item)
+    return str(item)
+
+
+MEETING_WORDS = re.compile(
+    r"全(?:市|区|县|镇|乡|街道|社区)|"
+    r"动员部署会|总结部署会|总结表彰大会|推进大会|推进会|座谈会|部署会|现场会|大会|会议|"
+    r"攻坚行动|专项行动|行动|工作|动员|部署|总结|表彰|半年|下半年|暨")
+
+
+def _by_relevance(items: list[Any], meeting_title: str, topic: str = "") -> tuple[list[Any], int]:
+    """Items that speak to the meeting's own subject first (大气 in 大气污染防治攻坚会).
+
+    A meeting-title bigram counts when it is distinctive inside the pack (found in
+    at most a third of the items), the rarer the more; the items scoring at least half
+    the best score lead. Returns the reordered list and how many lead it.
+    """
+    if not items:
+        return items, 0
+    texts = [_item_text(i) for i in items]
+    subject = MEETING_WORDS.sub("。", meeting_title)  # 全县大气污染防治攻坚行动动员部署会 → 大气污染防治
+    # a title that only names the pack's own topic (创建全国文明城市) prefers nothing
+    df = {g: sum(g in t for t in texts) for g in topic_bigrams(subject) - topic_bigrams(topic)}
+    wanted = {g: 1 / n for g, n in df.items() if 0 < n <= max(1, len(texts) // 3)}
+    if not wanted:
+        return items, 0
+    scores = [sum(w for g, w in wanted.items() if g in t) for t in texts]
+    best = max(scores)
+    order = sorted(range(len(items)), key=lambda i: -scores[i])  # stable: pack order within a score
+    lead = [i for i in order if scores[i] >= best / 2]
+    rest = [i for i in range(len(items)) if scores[i] < best / 2]
+    return [items[i] for i in lead + rest], len(lead)
+
+
+RURAL = re.compile(r"农村|乡村|村庄|美丽乡村")
+URBAN = re.compile(r"小区|城区|街巷|城市|街区|市政")
+
+
+def _off_subject(meeting_title: str, item_title: str) -> bool:
+    """A 农村人居环境 meeting has no 老旧小区 measure, and a city one no 村庄 measure."""
+    if RURAL.search(meeting_title):
+        return bool(URBAN.search(item_title))
+    if URBAN.search(meeting_title):
+        return bool(RURAL.search(item_title) or "农" in item_title)
+    return False
