@@ -141,3 +141,16 @@ def test_no_unit_directs_its_superior(drafts):
             assert "网格" not in text or "统筹指导" not in text, name
         if brief.locality.level in ("街道", "社区"):
             assert "赋予街道" not in text, name
+
+
+def test_check_finds_nothing_in_the_grid(drafts):
+    """The quality gate: `check --brief` over every grid draft — no error, no finding in
+    any category (内部重复, 层级用语, 语气, 简报遗漏, 结构 included)."""
+    from generator.check import check_text
+    from generator.export import draft_bytes
+
+    found = []
+    for name, (brief, draft) in drafts.items():
+        text = draft_bytes(draft, "md").decode("utf-8")
+        found += [(name, f.category, f.excerpt) for f in check_text(text, brief=brief)]
+    assert found == []
