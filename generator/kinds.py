@@ -74,9 +74,18 @@ class KindBook:
     pools: dict[str, tuple[str, ...]]  # pool-name prefix -> voices
     once: tuple[str, ...] = ()  # stock images and subject words said at most once per draft
 
-    @property
+    @functools.cached_property
     def once_pattern(self) -> re.Pattern[str] | None:
-        return re.compile("|".join(map(re.escape, self.once))) if self.once else None
+        """kinds.yaml's once-per-draft words plus check's stock images and once-only subjects
+        (generator/data/repetition.yaml): what the proofreader flags, the generator avoids."""
+        from generator.checks.repetition import rules
+
+        checked = rules()
+        words = set(self.once) | set(checked.images) | {
+            w for subject in checked.subjects if subject.once for w in subject.words}
+        # the shortest form stands for all that contain it (啃硬骨头 is 硬骨头, 街长制 is 街长)
+        words = {w for w in words if not any(o != w and o in w for o in words)}
+        return re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True)))) if words else None
 
     def profile(self, kind: str) -> KindProfile:
         found = self.kinds.get(kind)

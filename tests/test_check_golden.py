@@ -10,9 +10,6 @@ from generator.checks.drafting import CATEGORIES
 from tests.conftest import BRIEFS, GOLDEN
 
 PAIRS = [(GOLDEN / f"{b.stem}.md", b) for b in sorted(BRIEFS.glob("valid_*.yaml"))]
-# Goldens rendered before issue 10/11's drafting work: the 座谈发言 drops its prior speaker and
-# the 主持词 has no recap. Drop these marks when the regenerated goldens land.
-KNOWN_DEFECTS = {"valid_06_talk_community", "valid_10_host_huanjing_gb18030"}
 
 
 @pytest.mark.parametrize(("draft", "brief"), PAIRS, ids=lambda p: p.stem)
@@ -22,9 +19,7 @@ def test_golden_drafts_have_no_findings_with_their_brief(draft, brief):
     assert [(f.category, f.excerpt, f.advice) for f in findings] == []
 
 
-@pytest.mark.parametrize(("draft", "brief"), [
-    pytest.param(d, b, marks=pytest.mark.xfail(reason="golden predates kinds.md", strict=False))
-    if d.stem in KNOWN_DEFECTS else (d, b) for d, b in PAIRS], ids=lambda p: p.stem)
+@pytest.mark.parametrize(("draft", "brief"), PAIRS, ids=lambda p: p.stem)
 def test_golden_drafts_pass_the_drafting_rules(draft, brief):
     reports = check_files([draft], brief=load_brief(brief), corpus=None)
     findings = [f for r in reports for f in r.findings if f.category in CATEGORIES]
