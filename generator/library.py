@@ -164,6 +164,7 @@ class TemplateLibrary:
             if user_only and base != self.user:
                 continue
             for name, check in (("phrases.yaml", check_phrase_file), ("starter.yaml", read_starter_file),
+                                ("formulations.yaml", lambda path: load_bank([path.parent])),  # 提法 (#12)
                                 ("kinds.yaml", _check_kinds_file)):
                 path = base / name
                 if path.is_file():

@@ -30,6 +30,7 @@ from generator.facts import (
     speech_by,
     when,
 )
+from generator.formulations import formulation_context, load_bank
 from generator.kinds import KindBook, KindProfile, load_kinds
 from generator.library import TemplateLibrary, builtin_templates
 from generator.packs import load_phrases, make_substitute
@@ -252,7 +253,10 @@ class Renderer:
                 "purpose_kind": purpose,
                 "brief_text": "。".join(t for _, t in brief_items(base)),
                 "brief_headings": frozenset().union(*(topic_bigrams(m["title"]) for m in base["measures"])),
-                "memo": {}}
+                "memo": {},
+                # 提法 hook (issue 12): dated guiding wording + year phrase; see generator/formulations.py
+                "tifa": formulation_context(brief.meeting.date, load_bank(self.library),
+                                            enabled=brief.formulations and voice == "directive")}
 
     def _pools(self) -> dict[str, list[str]]:
         if self._phrases is None:
