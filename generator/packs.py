@@ -89,13 +89,14 @@ PACK_KEYS = ("name", "description", "work", "short", "cause", "situation", "achi
 
 
 _TEXT, _TEXTS = "文字", "文字列表"
+_ITEMS = "条目列表"  # schema v2: each item is text or {text: 文字, levels/voices/subjects: […]}
 # pack key → shape; list items that are mappings give each key's shape
 PACK_SHAPE: dict[str, Any] = {
     "name": _TEXT, "description": _TEXT, "work": _TEXT, "short": _TEXT, "cause": _TEXT,
-    "keywords": _TEXTS, "achievements": _TEXTS, "closing": _TEXTS, "host": _TEXTS,
-    "situation": {"*": _TEXTS},
+    "keywords": _TEXTS, "achievements": _ITEMS, "closing": _ITEMS, "host": _ITEMS,
+    "situation": {"*": _ITEMS},
     "problems": [{"title": _TEXT, "detail": _TEXTS}],
-    "measures": [{"title": _TEXT, "lead": _TEXTS, "points": _TEXTS, "owner_hint": _TEXT}],
+    "measures": [{"title": _TEXT, "lead": _TEXTS, "points": _ITEMS, "owner_hint": _TEXT}],
     "leadership": [{"title": _TEXT, "body": _TEXTS}],
 }
 
@@ -107,6 +108,11 @@ def pack_shape_problems(value: Any, shape: Any, where: str) -> list[str]:
     if shape == _TEXTS:
         if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
             return [f"{where} 应当是文字列表"]
+        return []
+    if shape == _ITEMS:  # tags are checked by generator.packschema
+        if not isinstance(value, list) or not all(
+                isinstance(x, str) or (isinstance(x, dict) and isinstance(x.get("text"), str)) for x in value):
+            return [f"{where} 应当是列表，每项是文字或 {{text: 文字, levels: […]}}"]
         return []
     if isinstance(shape, list):
         if not isinstance(value, list) or not value:
