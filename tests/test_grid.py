@@ -125,9 +125,10 @@ def test_two_districts_share_few_sentences(drafts, capsys):
         a, b = _sentences(draft, own), _sentences(other, own)
         overlaps.append((len(a & b) / max(1, min(len(a), len(b))), name))
     mean = statistics.mean(o for o, _ in overlaps)
+    over = sorted(o for o in overlaps if o[0] > 0.25)
     worst = max(overlaps)
     with capsys.disabled():
-        print(f"\ntwo-district sentence overlap over {len(overlaps)} pairs: mean {mean:.1%}, max {worst[0]:.1%} ({worst[1]})")
+        print(f"\ntwo-district sentence overlap over {len(overlaps)} pairs: mean {mean:.1%}, max {worst[0]:.1%} ({worst[1]}), {len(over)} pairs above 25%: {[n for _, n in over]}")
     # kinds.md asks for at most a quarter of shared sentences; the mean meets it, the
     # worst pairs (short 主持词, whose genre sentences are few) do not yet: see README
     assert mean <= 0.25, mean
