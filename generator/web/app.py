@@ -293,6 +293,8 @@ def make_app(site: Site) -> Starlette:
 
     async def blank(request: Request) -> Response:
         kind = request.path_params["kind"]
+        if kind not in ("csv", "xlsx"):
+            return error("只有 .xlsx 和 .csv 两种空白表格。", 404)
         if kind == "csv":
             return attachment(jobs.blank_csv(jobs.BLANK_HEADERS), "批量表格.csv", "csv")
         data = await run_in_threadpool(jobs.blank_xlsx, jobs.BLANK_HEADERS)

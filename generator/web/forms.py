@@ -100,7 +100,8 @@ def layout(kinds: Iterable[str], topics: Iterable[str], notes: dict[str, str],
     keys = set(brief_keys)
     basics: list[Any] = [
         Input("kind", "讲话类型", "决定讲话的体裁和结构", "select", True,
-              tuple((k, k) for k in kinds)),
+              tuple((k, f"{k}（{notes[k].split('：')[0].rstrip('。')}）" if k in notes else k)
+                    for k in kinds)),
         Input("topic", "主题", "决定主题包（常用表述和标准措施）", "select", True,
               tuple((t, t) for t in topics)),
         Input("length", "讲话时长（分钟）", "按每分钟170字控制篇幅，默认15", "number", placeholder="15"),
@@ -108,7 +109,7 @@ def layout(kinds: Iterable[str], topics: Iterable[str], notes: dict[str, str],
     if "formulations" in keys:
         basics.append(Input("formulations", "使用规范提法", "关闭后不使用上级文件的规范提法", "checkbox"))
     return (
-        Section("讲话", tuple(basics), "；".join(f"{k}：{v}" for k, v in notes.items())),
+        Section("讲话", tuple(basics)),
         Section("地区", (Group("locality", "地区", (
             Input("name", "名称", "如 福海区、城关街道、靖安县", required=True),
             Input("level", "层级", "决定“全区”“区委、区政府”等说法", "select", True,

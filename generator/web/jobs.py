@@ -249,8 +249,11 @@ def run_check(files: list[tuple[str, str, bytes]], brief: Any, corpus: Path | No
             path.write_bytes(data)
             paths.append(path)
             names[str(path)] = shown
-        with CHECK_LOCK:
-            reports = check_files(paths, brief=brief, corpus=corpus)
+        try:
+            with CHECK_LOCK:
+                reports = check_files(paths, brief=brief, corpus=corpus)
+        except SpeechgenError as exc:  # e.g. a broken .docx: name the file the user knows
+            raise SpeechgenError(rename(exc.render(), names)) from None
         out_files, findings = [], []
         for r in reports:
             out_files.append({"file": rename(r.file, names), "chars": r.chars,
