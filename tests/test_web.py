@@ -334,6 +334,29 @@ def test_import_refuses_bad_files(web):
     assert r.status_code == 200 and r.json()["name"] == "passwd.yaml"
 
 
+def test_to_form_reads_aliases_bare_items_and_typed_values():
+    data = yaml.safe_load("""
+类型: 推进会
+地区: {名称: 福海区, 层级: 区}
+会议: {名称: 会, 日期: 2026-05-08, 议程: 观看专题片}
+成绩: [组织有力, {标题: 面貌改善, 数据: [{指标: 率, 数值: 97.0, 单位: "%"}]}]
+目标: [整改率稳定, {内容: 全部销号, 完成时限: 2026-06-30}]
+前序发言: [陈立]
+措施: [{标题: 整治, 要点: [一, 二]}]
+未知: 1
+""")
+    form = forms.to_form(data, KINDS, TOPICS)
+    assert form == {
+        "kind": "推进会", "locality": {"name": "福海区", "level": "区"},
+        "meeting": {"title": "会", "date": "2026-05-08", "agenda": ["观看专题片"]},
+        "achievements": [{"title": "组织有力"},
+                         {"title": "面貌改善", "figures": [{"label": "率", "value": "97", "unit": "%"}]}],
+        "targets": [{"text": "整改率稳定"}, {"text": "全部销号", "deadline": "2026-06-30"}],
+        "prior_speakers": [{"name": "陈立"}],
+        "measures": [{"title": "整治", "points": ["一", "二"]}],
+    }
+
+
 def test_example_api(web):
     r = web.get("/api/example", params={"kind": "主持词", "topic": "社区治理"})
     form = r.json()["form"]

@@ -79,7 +79,7 @@
       } else if (node.classList.contains("obj")) {
         fillObj(node, value && typeof value === "object" ? value : {});
       } else if (node.type === "checkbox") {
-        node.checked = value !== false && value !== "false";
+        node.checked = ![false, "false", "否", "关"].includes(value);
       } else if (node.tagName === "SELECT") {
         const text = value == null ? "" : String(value);
         if (text && ![...node.options].some((o) => o.value === text)) {
