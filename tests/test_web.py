@@ -570,6 +570,14 @@ def test_check_finds_problems_and_names_the_uploaded_files(web, tmp_path, monkey
     assert not list(tmp_path.glob("speechgen-web-*"))
 
 
+def test_check_keeps_two_uploads_of_one_name_apart(web):
+    text = (BRIEFS.parent / "check" / "bad_twin_a.md").read_bytes()
+    r = web.post("/api/check", files=drafts(("稿.md", text), ("稿.md", text)))
+    assert [f["file"] for f in r.json()["files"]] == ["稿.md", "稿.md（2）"]
+    twins = [f for f in r.json()["findings"] if f["category"] == "雷同稿"]
+    assert twins and "稿.md（2）" in twins[0]["advice"]
+
+
 def test_check_with_a_brief(web):
     text = (BRIEFS.parent / "check" / "bad_wrong_place.md").read_bytes()
     brief = (BRIEFS.parent / "check" / "brief_fuhai.yaml").read_bytes()
@@ -635,6 +643,31 @@ def test_serve_prints_the_address_and_stops_cleanly_on_ctrl_c():
         out, err = proc.communicate(timeout=20)
     assert proc.returncode == 0, err
     assert "已停止" in out and "Traceback" not in err
+
+
+def test_serve_open_starts_the_browser(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    opened = tmp_path / "opened.txt"
+    opener = tmp_path / "opener.py"
+    opener.write_text(f"#!{sys.executable}\nimport sys, pathlib\npathlib.Path({str(opened)!r}).write_text(sys.argv[1])\n")
+    opener.chmod(0o755)
+    proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--port", "0", "--open"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "BROWSER": str(opener)})
+    try:
+        url = re.search(r"http://\S+", proc.stdout.readline())[0]
+        for _ in range(100):
+            if opened.exists() and opened.read_text():
+                break
+            time.sleep(0.1)
+        assert opened.read_text() == url
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=20)
 
 
 def test_serve_on_another_host_warns():

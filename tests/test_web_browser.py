@@ -194,3 +194,15 @@ def test_form_preview_errors_download_import_and_batch(server, browser, tmp_path
     with zipfile.ZipFile(io.BytesIO(downloaded(d, ".zip", 30).read_bytes())) as zf:
         names = zf.namelist()
     assert "summary.csv" in names and sum(n.endswith(".md") for n in names) == 2
+
+
+def test_a_missing_browser_skips_with_the_reason_or_fails_in_ci(monkeypatch):
+    import tests.test_web_browser as me
+
+    monkeypatch.setattr(me, "_find", lambda names: None)
+    monkeypatch.setattr(me, "REQUIRED", False)
+    with pytest.raises(pytest.skip.Exception, match="Chromium|Selenium"):
+        me._need_browser()
+    monkeypatch.setattr(me, "REQUIRED", True)
+    with pytest.raises(pytest.fail.Exception, match="SPEECHGEN_REQUIRE_BROWSER"):
+        me._need_browser()

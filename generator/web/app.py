@@ -19,7 +19,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -288,8 +288,9 @@ def make_app(site: Site) -> Starlette:
         job = site.jobs.get(request.path_params["job"])
         if job is None or job.status != "done" or not job.zip_path.exists():
             return error("找不到这个批量任务的结果（可能已过期或尚未完成）。", 404)
-        data = await run_in_threadpool(job.zip_path.read_bytes)
-        return attachment(data, "讲话稿.zip", "zip")
+        return FileResponse(job.zip_path, media_type=MIME["zip"], headers={
+            "content-disposition": f"attachment; filename=\"speechgen.zip\"; filename*=UTF-8''{quote('讲话稿.zip')}",
+            "cache-control": "no-store"})
 
     async def blank(request: Request) -> Response:
         kind = request.path_params["kind"]

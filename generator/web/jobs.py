@@ -244,7 +244,11 @@ def run_check(files: list[tuple[str, str, bytes]], brief: Any, corpus: Path | No
     try:
         names: dict[str, str] = {}
         paths: list[Path] = []
+        seen: dict[str, int] = {}
         for i, (shown, suffix, data) in enumerate(files, 1):
+            seen[shown] = seen.get(shown, 0) + 1
+            if seen[shown] > 1:  # two uploads of one name must stay apart in the table
+                shown = f"{shown}（{seen[shown]}）"
             path = folder / f"{i:03d}{suffix}"
             path.write_bytes(data)
             paths.append(path)
