@@ -21,6 +21,10 @@
     summary.textContent = "表单中还没有简报：请先在“生成讲话稿”页填写，或上传共同简报。";
   }
 
+  form.querySelector('input[name="defaults"]').addEventListener("change", () => {
+    form.querySelector('input[name="defaults_source"][value="file"]').checked = true;
+  });
+
   function failure(item) {
     const li = document.createElement("li");
     li.textContent = item.label + "（第" + item.number + "个地区）生成失败：" + item.message;
