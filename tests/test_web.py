@@ -136,13 +136,14 @@ def test_index_page_labels_choices_and_token(web):
 
 
 def test_user_templates_add_choices(tmp_path):
-    from generator.packs import BUILTIN_TEMPLATES, TemplateDirs
+    from generator.render import Renderer
 
-    (tmp_path / "汇报会.md.j2").write_text((BUILTIN_TEMPLATES / "推进会.md.j2").read_text("utf-8"), "utf-8")
+    builtin = Renderer().dirs.search[-1]
+    (tmp_path / "汇报会.md.j2").write_text((builtin / "推进会.md.j2").read_text("utf-8"), "utf-8")
     (tmp_path / "topics").mkdir()
     (tmp_path / "topics" / "防汛抗旱.yaml").write_text(
-        (BUILTIN_TEMPLATES / "topics" / "城市管理.yaml").read_text("utf-8"), "utf-8")
-    web = Web(create_app(TemplateDirs(tmp_path)))
+        (builtin / "topics" / "城市管理.yaml").read_text("utf-8"), "utf-8")
+    web = Web(create_app(type(Renderer().dirs)(tmp_path)))
     assert '<option value="汇报会">' in web.page and '<option value="防汛抗旱">' in web.page
     r = web.post("/api/preview", json={"brief": {**EXAMPLE, "kind": "汇报会", "topic": "防汛抗旱"}})
     assert r.status_code == 200, r.text

@@ -62,7 +62,8 @@ class Site:
     def __post_init__(self) -> None:
         from generator.render import Renderer
 
-        self.renderer = Renderer(self.dirs)
+        self.renderer = Renderer(self.dirs)  # None: the built-in templates only
+        self.dirs = self.renderer.dirs
         self.env = Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=True,
                                undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 
@@ -381,9 +382,7 @@ def make_app(site: Site) -> Starlette:
 
 def create_app(dirs: Any = None, extra_hosts: tuple[str, ...] = (), corpus: Path | None = None) -> Any:
     """The guarded ASGI app: what ``speechgen serve`` runs and what the tests drive."""
-    from generator.packs import TemplateDirs
-
-    site = Site(dirs or TemplateDirs(), corpus=corpus)
+    site = Site(dirs, corpus=corpus)
     guarded = Guard(make_app(site), site.tokens, extra_hosts)
     guarded.site = site  # for tests and the benchmark
     return guarded
