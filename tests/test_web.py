@@ -135,6 +135,18 @@ def test_index_page_labels_choices_and_token(web):
     assert initial["kind"] == "推进会" and initial["locality"]["name"]
 
 
+def test_formulations_switch_when_the_brief_has_that_key(web, tmp_path):
+    if "formulations" not in {f.key for f in brief_fields(KINDS, TOPICS)}:
+        pytest.skip("the brief has no formulations (提法) key yet")
+    assert 'data-key="formulations"' in web.page
+    brief = {**EXAMPLE, "formulations": False}
+    assert web.post("/api/preview", json={"brief": brief}).status_code == 200
+    exported = yaml.safe_load(web.post("/api/export", json={"brief": brief}).content)
+    assert exported["formulations"] is False
+    form = web.post("/api/import", files=upload("b.yaml", web.post("/api/export", json={"brief": brief}).content))
+    assert form.json()["form"]["formulations"] is False
+
+
 def test_user_templates_add_choices(tmp_path):
     from generator.render import Renderer
 
