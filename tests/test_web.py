@@ -620,6 +620,7 @@ def test_check_refuses_bad_uploads(web):
 
 # ------------------------------------------------------------------ the command
 
+@pytest.mark.slow
 def test_help_and_render_do_not_import_the_web_stack():
     import subprocess
     import sys
@@ -644,6 +645,7 @@ def start_server(*args: str):
     return proc, match[0]
 
 
+@pytest.mark.slow
 def test_serve_prints_the_address_and_stops_cleanly_on_ctrl_c():
     import signal
     import urllib.request
@@ -660,6 +662,7 @@ def test_serve_prints_the_address_and_stops_cleanly_on_ctrl_c():
     assert "已停止" in out and "Traceback" not in err
 
 
+@pytest.mark.slow
 def test_serve_open_starts_the_browser(tmp_path):
     import os
     import signal
@@ -685,6 +688,7 @@ def test_serve_open_starts_the_browser(tmp_path):
         proc.communicate(timeout=20)
 
 
+@pytest.mark.slow
 def test_serve_on_another_host_warns():
     import signal
 

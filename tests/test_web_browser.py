@@ -128,6 +128,7 @@ def retype(element, text: str) -> None:
     element.send_keys(text)
 
 
+@pytest.mark.slow
 def test_form_preview_errors_download_import_and_batch(server, browser, tmp_path):
     import docx
     from selenium.webdriver.support.ui import Select

@@ -54,7 +54,7 @@ MIME = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.
 class Site:
     """Everything the routes share; none of it changes per request."""
 
-    dirs: Any
+    library: Any  # a TemplateLibrary; None for the built-in one
     tokens: Tokens = field(default_factory=Tokens)
     jobs: jobs.Jobs = field(default_factory=jobs.Jobs)
     corpus: Path | None = None
@@ -62,8 +62,8 @@ class Site:
     def __post_init__(self) -> None:
         from generator.render import Renderer
 
-        self.renderer = Renderer(self.dirs)  # None: the built-in templates only
-        self.dirs = self.renderer.dirs
+        self.renderer = Renderer(self.library)
+        self.library = self.renderer.library
         self.env = Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=True,
                                undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 
@@ -131,28 +131,22 @@ def make_app(site: Site) -> Starlette:
             response.set_cookie(SESSION_COOKIE, session, httponly=True, samesite="strict", path="/")
         return response
 
-    def example(kind: str = "推进会", topic: str = "文明城市创建") -> dict[str, Any]:
-        from generator.starter import starter_brief
+    def example(kind: str | None = None, topic: str | None = None) -> dict[str, Any]:
+        """``init``'s starter brief for this kind and topic, as form data."""
         from generator.yamlload import load_yaml_text
 
-        try:
-            text = starter_brief(kind, topic)
-        except SpeechgenError:
-            text = starter_brief("推进会", "文明城市创建")
-        data = forms.to_form(load_yaml_text(text, "示例").data, site.kinds(), site.topics())
-        if kind in site.kinds():
-            data["kind"] = kind
-        if topic in site.topics():
-            data["topic"] = topic
-        return data
+        kinds, topics = site.kinds(), site.topics()
+        kind = kind if kind in kinds else kinds[0]
+        topic = topic if topic in topics else topics[0]
+        text = site.library.starter(kind, topic)
+        return forms.to_form(load_yaml_text(text, "示例").data, kinds, topics)
 
     async def index(request: Request) -> Response:
         from generator.brief import brief_fields
-        from generator.catalog import KIND_NOTES
 
         kinds, topics = site.kinds(), site.topics()
         keys = [f.key for f in brief_fields(kinds, topics)]
-        layout = forms.layout(kinds, topics, {k: KIND_NOTES.get(k, "自定义讲话类型。") for k in kinds}, keys)
+        layout = forms.layout(kinds, topics, {k: site.library.kind_note(k) for k in kinds}, keys)
         return page(request, "index.html", layout=layout, initial=example(),
                     Input=forms.Input, Group=forms.Group, Repeat=forms.Repeat)
 
@@ -243,8 +237,8 @@ def make_app(site: Site) -> Starlette:
                             headers={"cache-control": "no-store"})
 
     async def example_api(request: Request) -> Response:
-        return JSONResponse({"form": example(request.query_params.get("kind", "推进会"),
-                                             request.query_params.get("topic", "文明城市创建"))})
+        return JSONResponse({"form": example(request.query_params.get("kind"),
+                                             request.query_params.get("topic"))})
 
     # -------------------------------------------------------------- batch
 
@@ -276,7 +270,7 @@ def make_app(site: Site) -> Starlette:
         job = jobs.new_job(folder, table_path, defaults_path,
                            {str(table_path): table.name, str(defaults_path): defaults_name},
                            fmt, "" if script == "simplified" else script)
-        site.jobs.start(job, site.dirs)
+        site.jobs.start(job, site.library)
         return JSONResponse({"id": job.id}, 202)
 
     async def batch_state(request: Request) -> Response:
@@ -336,7 +330,6 @@ def make_app(site: Site) -> Starlette:
             result = await run_in_threadpool(jobs.run_check, files, brief, site.corpus)
         except SpeechgenError as exc:
             return error(exc.render(), 422)
-        result["corpus"] = bool(site.corpus and site.corpus.exists())
         return JSONResponse(result, headers={"cache-control": "no-store"})
 
     # -------------------------------------------------------------- wiring
@@ -380,9 +373,12 @@ def make_app(site: Site) -> Starlette:
     return app
 
 
-def create_app(dirs: Any = None, extra_hosts: tuple[str, ...] = (), corpus: Path | None = None) -> Any:
-    """The guarded ASGI app: what ``speechgen serve`` runs and what the tests drive."""
-    site = Site(dirs, corpus=corpus)
+def create_app(library: Any = None, extra_hosts: tuple[str, ...] = (), corpus: Path | None = None) -> Any:
+    """The guarded ASGI app: what ``speechgen serve`` runs and what the tests drive.
+
+    ``library`` is the TemplateLibrary (built-in when None); ``corpus`` an office's own
+    speeches, searched for copies beside the built-in corpus."""
+    site = Site(library, corpus=corpus)
     guarded = Guard(make_app(site), site.tokens, extra_hosts)
     guarded.site = site  # for tests and the benchmark
     return guarded

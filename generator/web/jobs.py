@@ -92,11 +92,11 @@ class Jobs:
         self.lock = threading.Lock()
         self.jobs: dict[str, BatchJob] = {}
 
-    def start(self, job: BatchJob, dirs: Any) -> None:
+    def start(self, job: BatchJob, library: Any) -> None:
         with self.lock:
             self._expire()
             self.jobs[job.id] = job
-        threading.Thread(target=run_job, args=(job, dirs), daemon=True,
+        threading.Thread(target=run_job, args=(job, library), daemon=True,
                          name=f"speechgen-batch-{job.id[:6]}").start()
 
     def get(self, job_id: str) -> BatchJob | None:
@@ -125,7 +125,7 @@ def new_job(folder: Path, table: Path, defaults: Path, names: dict[str, str], fm
     return BatchJob(secrets.token_urlsafe(18), folder, table, defaults, names, fmt, script)
 
 
-def run_job(job: BatchJob, dirs: Any) -> None:
+def run_job(job: BatchJob, library: Any) -> None:
     """Thread body: one batch at a time (see module doc), then the zip."""
     from generator.batch import FAILED, SKIPPED, WRITTEN, Report, Result, run_batch, summary_bytes
 
@@ -144,7 +144,7 @@ def run_job(job: BatchJob, dirs: Any) -> None:
         with BATCH_LOCK:
             job.status = "running"
             report = run_batch(job.table, out, fmt=job.fmt, jobs=1, defaults=job.defaults,
-                               script=job.script, dirs=dirs, on_start=on_start, on_result=on_result)
+                               script=job.script, dirs=library, on_start=on_start, on_result=on_result)
         rows = [replace(r, label=rename(r.label, job.names), message=rename(r.message, job.names))
                 for r in report.rows]
         safe = [replace(r, label=neutralise(r.label), name=neutralise(r.name),
@@ -238,7 +238,7 @@ def _describe(header: str) -> str:
 
 def run_check(files: list[tuple[str, str, bytes]], brief: Any, corpus: Path | None) -> dict[str, Any]:
     """Check uploaded drafts ``(display name, suffix, bytes)``; the findings as JSON-ready data."""
-    from generator.check import CATEGORY_NAMES, ERROR, check_files
+    from generator.check import CATEGORY_NAMES, ERROR, check_files, corpus_folders
 
     folder = workdir()
     try:
@@ -255,7 +255,7 @@ def run_check(files: list[tuple[str, str, bytes]], brief: Any, corpus: Path | No
             names[str(path)] = shown
         try:
             with CHECK_LOCK:
-                reports = check_files(paths, brief=brief, corpus=corpus)
+                reports = check_files(paths, brief=brief, corpus=corpus_folders(corpus))
         except SpeechgenError as exc:  # e.g. a broken .docx: name the file the user knows
             raise SpeechgenError(rename(exc.render(), names)) from None
         out_files, findings = [], []

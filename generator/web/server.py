@@ -92,18 +92,20 @@ def quiet_server(config: Any) -> Any:
 
 
 def serve(host: str = "127.0.0.1", port: int = 8765, open_browser: bool = False,
-          dirs: Any = None, corpus: Path | None = None) -> None:
+          library: Any = None, corpus: Path | None = None) -> None:
     import uvicorn
 
+    from generator.check import corpus_folders
     from generator.web.app import create_app
 
+    corpus_folders(corpus)  # a --corpus that does not exist is an error now, not at the first check
     sock = bind(host, port)
     actual = sock.getsockname()[1]
     address = url_for(host, actual)
     if not is_loopback(host):
         print(f"警告：正在 {host} 上提供服务，同一网络中的其他计算机也能打开本页面、看到并生成稿件。"
               "只在可信的内部网络中这样做；涉密材料不得在非涉密计算机上处理。", file=sys.stderr)
-    app = create_app(dirs, extra_hosts(host), corpus)
+    app = create_app(library, extra_hosts(host), corpus)
     config = uvicorn.Config(app, log_level="warning", lifespan="on", access_log=False,
                             server_header=False, date_header=False)
     server = quiet_server(config)

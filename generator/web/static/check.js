@@ -20,11 +20,6 @@
       li.textContent = f.file + "：" + f.chars + "字，按每分钟170字约需" + f.minutes.toFixed(1) + "分钟；错误" + f.errors + "处，提示" + f.warnings + "处";
       files.appendChild(li);
     }
-    if (!data.corpus) {
-      const li = document.createElement("li");
-      li.textContent = "提示：未找到语料目录，跳过照抄检查。";
-      files.appendChild(li);
-    }
     const errors = data.findings.filter((f) => f.severity === "错误").length;
     document.getElementById("check-summary").textContent = "共检查" + data.files.length + "篇：错误" + errors + "处，提示" + (data.findings.length - errors) + "处。";
     const body = document.getElementById("findings");
