@@ -107,7 +107,8 @@ def layout(kinds: Iterable[str], topics: Iterable[str], notes: dict[str, str],
         Input("length", "讲话时长（分钟）", "按每分钟170字控制篇幅，默认15", "number", placeholder="15"),
     ]
     if "formulations" in keys:
-        basics.append(Input("formulations", "使用规范提法", "关闭后不使用上级文件的规范提法", "checkbox"))
+        basics.append(Input("formulations", "提法", "勾选时开场写入按会议日期选用的规范提法；取消勾选则不写",
+                            "checkbox"))
     return (
         Section("讲话", tuple(basics)),
         Section("地区", (Group("locality", "地区", (
