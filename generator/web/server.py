@@ -75,6 +75,13 @@ def quiet_server(config: Any) -> Any:
     import uvicorn
 
     class QuietServer(uvicorn.Server):
+        on_ready: Any = None
+
+        async def startup(self, sockets=None):
+            await super().startup(sockets)
+            if self.started and self.on_ready is not None:
+                self.on_ready()  # signal handlers are in place: Ctrl+C from now on stops cleanly
+
         @contextlib.contextmanager
         def capture_signals(self):
             if threading.current_thread() is not threading.main_thread():
@@ -109,10 +116,14 @@ def serve(host: str = "127.0.0.1", port: int = 8765, open_browser: bool = False,
     config = uvicorn.Config(app, log_level="warning", lifespan="on", access_log=False,
                             server_header=False, date_header=False)
     server = quiet_server(config)
-    print(f"speechgen 网页已启动：{address}", flush=True)
-    print("在浏览器中打开上面的地址；按 Ctrl+C 停止。", flush=True)
-    if open_browser:
-        threading.Timer(0.5, lambda: webbrowser.open(address)).start()
+
+    def ready() -> None:
+        print(f"speechgen 网页已启动：{address}", flush=True)
+        print("在浏览器中打开上面的地址；按 Ctrl+C 停止。", flush=True)
+        if open_browser:
+            threading.Thread(target=webbrowser.open, args=(address,), daemon=True).start()
+
+    server.on_ready = ready
     try:
         server.run(sockets=[sock])
     finally:
