@@ -296,5 +296,23 @@ def fill_cmd(
 
     run(lambda: fill_command(template, brief, out, force))
 
+@app.command("serve")
+def serve_cmd(
+    port: Annotated[int, typer.Option("--port", "-p", min=0, max=65535, help="端口（0 表示自动选一个空闲端口）")] = 8765,
+    open_browser: Annotated[bool, typer.Option("--open", help="启动后自动在浏览器中打开")] = False,
+    host: Annotated[str, typer.Option("--host", help="监听地址；默认只允许本机访问，改成其他地址会给出警告")] = "127.0.0.1",
+    corpus: Annotated[Path | None, typer.Option("--corpus", help="校对页使用：本单位的语料目录，与内置语料一起比对照抄")] = None,
+    templates: TemplatesOpt = None,
+) -> None:
+    """启动本机网页：填表即时预览讲话稿、下载 Word，批量生成和交稿前校对（不需要命令行）。"""
+
+    def act() -> None:
+        from generator.web.server import serve
+
+        serve(host=host, port=port, open_browser=open_browser, library=_library(templates), corpus=corpus)
+
+    run(act)
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(app())
