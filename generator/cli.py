@@ -129,12 +129,8 @@ def render_cmd(
             atomic_write(out, data, force=force, inputs=inputs)
         where = f"，已写入 {out}" if out else ""
         typer.echo(f"共 {draft.chars} 字，按每分钟 170 字约讲 {draft.minutes():.1f} 分钟{where}。", err=True)
-        if draft.target_minutes and draft.minutes() < draft.target_minutes * 0.85:
-            typer.echo(f"提示：要求约 {draft.target_minutes:g} 分钟，但现有素材只够约 {draft.minutes():.1f} 分钟；"
-                       "稿子宁短勿凑，不用套话凑篇幅；可在简报中补充成绩、问题、措施，或调整 length。", err=True)
-        elif draft.target_minutes and draft.minutes() > draft.target_minutes * 1.15:
-            typer.echo(f"提示：要求约 {draft.target_minutes:g} 分钟，但简报中的内容本身就需约 {draft.minutes():.1f} 分钟；"
-                       "如需更短，请精简简报中的成绩、问题、措施，或调大 length。", err=True)
+        if hint := draft.length_hint():
+            typer.echo(hint, err=True)
 
     run(act)
 

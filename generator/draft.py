@@ -87,6 +87,20 @@ class Draft:
     def minutes(self, per_minute: int = 170) -> float:
         return self.chars / per_minute
 
+    def length_hint(self) -> str:
+        """What to tell the writer when the draft misses its length by more than 15 %:
+        one wording for the CLI and the web page, and never "add material" when too long."""
+        target, minutes = self.target_minutes, self.minutes()
+        if not target:
+            return ""
+        if minutes < target * 0.85:
+            return (f"提示：要求约 {target:g} 分钟，但现有素材只够约 {minutes:.1f} 分钟；"
+                    "稿子宁短勿凑，不用套话凑篇幅；可在简报中补充成绩、问题、措施，或调整 length。")
+        if minutes > target * 1.15:
+            return (f"提示：要求约 {target:g} 分钟，但简报中的内容本身就需约 {minutes:.1f} 分钟；"
+                    "如需更短，请精简简报中的成绩、问题、措施，或调大 length。")
+        return ""
+
 
 def parse_markup(text: str) -> list[Block]:
     """Turn template output into numbered blocks."""

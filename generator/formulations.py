@@ -105,8 +105,17 @@ def warn_once(message: str) -> None:
 
 
 def warn_for(brief: Any, library: Any = None) -> None:
-    """The horizon warning for a brief whose draft will carry the guiding wording."""
-    if brief.formulations and brief.kind in DIRECTIVE_KINDS:
+    """The horizon warning for a brief whose draft will carry the guiding wording: a
+    directive kind by its profile (kinds.yaml), so an office's own directive kinds warn too."""
+    if not brief.formulations:
+        return
+    if library is not None:
+        from generator.kinds import load_kinds
+
+        directive = load_kinds(library.search).profile(brief.kind).voice == "directive"
+    else:
+        directive = brief.kind in DIRECTIVE_KINDS
+    if directive:
         warn_once(horizon_warning(brief.meeting.date, load_bank(library)))
 
 

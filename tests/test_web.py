@@ -184,6 +184,19 @@ def test_preview_renders_the_cli_draft(web, tmp_path):
     assert r.headers["content-security-policy"].startswith("default-src 'self'")
 
 
+def test_preview_hints_say_what_the_cli_says(web):
+    """The page and the CLI share Draft.length_hint: a draft longer than asked is told to
+    trim, never to add material; a date past the 提法 bank's horizon gets its warning."""
+    long = {**EXAMPLE, "length": 1}
+    hint = web.post("/api/preview", json={"brief": long}).json()["hint"]
+    assert "精简" in hint and "补充" not in hint
+    late = {k: v for k, v in EXAMPLE.items() if k not in ("deadline", "targets", "measures")}
+    late["meeting"] = {**EXAMPLE["meeting"], "date": "2031-05-08"}
+    assert "提法库只核对到" in web.post("/api/preview", json={"brief": late}).json()["hint"]
+    off = {**late, "formulations": False}
+    assert "提法库" not in web.post("/api/preview", json={"brief": off}).json()["hint"]
+
+
 def test_preview_escapes_brief_text(web):
     brief = {**EXAMPLE, "speaker": {"title": "<script>alert(1)</script>区委书记"}}
     html = web.post("/api/preview", json={"brief": brief}).json()["html"]

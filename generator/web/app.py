@@ -165,19 +165,24 @@ def make_app(site: Site) -> Starlette:
         draft = site.renderer.render(brief)
         return brief, apply_script(draft, script)
 
+    def horizon_hint(brief: Any) -> str:
+        """The 提法 horizon warning the CLI prints, for drafts that carry the guiding wording."""
+        from generator.formulations import horizon_warning, load_bank
+
+        if not brief.formulations or site.renderer.profile(brief.kind).voice != "directive":
+            return ""
+        return horizon_warning(brief.meeting.date, load_bank(site.renderer.library))
+
     async def preview(request: Request) -> Response:
         body = await json_body(request)
         script = choose(body.get("script", "simplified"), SCRIPTS, "字形")
         try:
-            _, draft = await run_in_threadpool(render_form, body.get("brief"), script)
+            brief, draft = await run_in_threadpool(render_form, body.get("brief"), script)
         except BriefError as exc:
             return brief_errors(exc)
         html = site.env.get_template("_draft.html").render(draft=draft)
         minutes = draft.minutes()
-        hint = ""
-        if draft.target_minutes and abs(minutes / draft.target_minutes - 1) > 0.15:
-            hint = (f"提示：要求约 {draft.target_minutes:g} 分钟，但现有素材只够约 {minutes:.1f} 分钟；"
-                    "可在简报中补充成绩、问题、措施，或调整 length。")
+        hint = "".join(h for h in (draft.length_hint(), horizon_hint(brief)) if h)
         return JSONResponse({"html": html, "chars": draft.chars, "minutes": round(minutes, 1),
                              "target": draft.target_minutes, "hint": hint,
                              "stats": f"共 {draft.chars} 字，按每分钟 170 字约讲 {minutes:.1f} 分钟。"},
