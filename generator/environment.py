@@ -1,9 +1,21 @@
-"""The Jinja environment every template runs in, built-in or user-supplied.
+"""The Jinja environments templates run in.
 
-Always a ``SandboxedEnvironment`` with ``StrictUndefined``: user templates may
-come from outside the office, and a typo must fail loudly rather than print an
-empty string into a speech. Brief values reach templates as data only; Jinja
-never re-evaluates a rendered value, so ``{{ 7*7 }}`` in a title prints as is.
+User templates (a ``--templates`` folder, ``fill``) always run in a
+``SandboxedEnvironment`` with ``StrictUndefined``: they may come from outside
+the office, and a typo must fail loudly rather than print an empty string into
+a speech. Brief values reach templates as data only; Jinja never re-evaluates
+a rendered value, so ``{{ 7*7 }}`` in a title prints as is.
+
+The built-in templates ship with the tool and are as trusted as its Python
+code, so :func:`cached_env` renders them in a plain :class:`jinja2.Environment`
+with the same filters, options and ``StrictUndefined`` (the sandbox's checks
+on every attribute access and call were about a third of a warm render). That
+environment loads from the built-in folder only, is used only for a top-level
+built-in template the user's folder does not shadow, and only when the user's
+folder shadows none of the built-in ``*.j2`` files; anything a user template
+includes, imports or extends is loaded by the sandbox. Its compiled templates
+are cached in a separate folder: code compiled without the sandbox's checks must
+never be loaded into the sandbox.
 """
 
 from __future__ import annotations
@@ -19,6 +31,7 @@ from typing import Any
 
 from jinja2 import (
     ChoiceLoader,
+    Environment,
     FileSystemBytecodeCache,
     FileSystemLoader,
     StrictUndefined,
@@ -313,7 +326,7 @@ def _private_folder(folder: Path) -> bool:
     return True
 
 
-def bytecode_cache() -> FileSystemBytecodeCache | None:
+def bytecode_cache(name: str = "jinja") -> FileSystemBytecodeCache | None:
     """Compiled templates cached per user (keyed by source checksum): a cold render
     then skips Jinja's compiler. Off with SPEECHGEN_NO_CACHE=1, when unwritable,
     or when the folder (or its parent) is not ours alone: a cache file is
@@ -322,7 +335,7 @@ def bytecode_cache() -> FileSystemBytecodeCache | None:
         return None
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     parent = Path(base) / "speechgen"
-    folder = parent / "jinja"
+    folder = parent / name
     try:
         os.makedirs(folder, mode=0o700, exist_ok=True)
     except OSError:
@@ -338,31 +351,91 @@ def bytecode_cache() -> FileSystemBytecodeCache | None:
     return FileSystemBytecodeCache(str(folder))
 
 
+OPTIONS: dict[str, Any] = {
+    "undefined": StrictUndefined,
+    "autoescape": False,
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "keep_trailing_newline": True,
+    "auto_reload": False,
+}
+
+
+def _equip(env: Environment) -> None:
+    """The same filters and globals in both environments, so output is byte-identical."""
+    env.filters.update(_capped_filters())
+    env.filters.update(FILTERS)
+    env.globals["lipsum"] = capped_lipsum
+
+
 def sandboxed_env(dirs: TemplateDirs | None = None) -> SpeechSandbox:
     """A fresh sandbox (templates from ``dirs``, or none for from_string use)."""
     loader = None
     if dirs is not None:
         loader = ChoiceLoader([FolderLoader(str(p)) for p in dirs.search])
-    env = SpeechSandbox(
-        loader=loader,
-        bytecode_cache=bytecode_cache() if loader is not None else None,
-        undefined=StrictUndefined,
-        autoescape=False,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        auto_reload=False,
-    )
-    env.filters.update(_capped_filters())
-    env.filters.update(FILTERS)
-    env.globals["lipsum"] = capped_lipsum
+    env = SpeechSandbox(loader=loader, bytecode_cache=bytecode_cache() if loader is not None else None,
+                        **OPTIONS)
+    _equip(env)
     return env
+
+
+def trusted_env(builtin: Path) -> Environment:
+    """A plain Jinja environment over the built-in templates only (see the module docstring)."""
+    env = Environment(loader=FolderLoader(str(builtin)), bytecode_cache=bytecode_cache("jinja-trusted"),
+                      **OPTIONS)
+    _equip(env)
+    return env
+
+
+def _shadows_builtin(user: Path, builtin: Path) -> bool:
+    """Does the user's folder hold a file at the path of a built-in template?"""
+    for template in builtin.rglob("*.j2"):
+        relative = template.relative_to(builtin)
+        if os.path.lexists(user / relative):
+            return True
+    return False
+
+
+class LibrarySandbox(SpeechSandbox):
+    """The sandbox of one template library, which hands out built-in top-level templates
+    from the trusted environment when nothing of the user's can reach them.
+
+    A template loaded by another (``include``, ``import``, ``extends``: ``parent`` is
+    set) always comes from the environment of the one that loads it, so a user
+    template's includes stay in this sandbox.
+    """
+
+    def __init__(self, dirs: TemplateDirs, **kwargs: Any):
+        super().__init__(**kwargs)
+        builtin = Path(dirs.builtin)
+        self.user = Path(dirs.user) if dirs.user is not None else None
+        trusted = self.user is None or not _shadows_builtin(self.user, builtin)
+        self.trusted = trusted_env(builtin) if trusted else None
+
+    def trusts(self, name: str) -> bool:
+        if self.trusted is None:
+            return False
+        if self.user is not None:
+            pieces = split_template_path(name)
+            if os.path.lexists(os.path.join(self.user, *pieces)):
+                return False
+        return True
+
+    def get_template(self, name, parent=None, globals=None):  # noqa: A002 - Jinja's signature
+        if parent is None and isinstance(name, str) and self.trusts(name):
+            assert self.trusted is not None
+            return self.trusted.get_template(name, globals=globals)
+        return super().get_template(name, parent, globals)
 
 
 @functools.lru_cache(maxsize=16)
 def cached_env(dirs: TemplateDirs) -> SpeechSandbox:
-    """One environment per template folder per process, so templates compile once."""
-    return sandboxed_env(dirs)
+    """One environment per template library per process, so templates compile once:
+    the library's sandbox, which renders unshadowed built-in templates unsandboxed."""
+    loader = ChoiceLoader([FolderLoader(str(p)) for p in dirs.search])
+    env = LibrarySandbox(dirs, loader=loader, bytecode_cache=bytecode_cache(), **OPTIONS)
+    _equip(env)
+    return env
 
 
 def describe_template_error(exc: Exception, fallback: str = "") -> TemplateError:

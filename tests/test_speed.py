@@ -4,6 +4,7 @@ trusted built-in templates render the same bytes as the sandbox."""
 
 from __future__ import annotations
 
+import dataclasses
 import random
 
 import numpy as np
@@ -85,3 +86,81 @@ def test_exact_check_work_grows_linearly_not_per_pair():
         steps[n] = exact.steps
         assert exact.steps == n + -(-n // ExactJaccard.BLOCK)
     assert steps[256] / steps[128] == steps[128] / steps[64] == 2
+
+
+# ------------------------------------------------------------------ trusted built-in templates
+
+from pathlib import Path  # noqa: E402
+
+from jinja2 import nodes  # noqa: E402
+from jinja2.sandbox import SandboxedEnvironment  # noqa: E402
+
+from generator import environment  # noqa: E402
+from generator.brief import load_brief  # noqa: E402
+from generator.errors import TemplateError  # noqa: E402
+from generator.library import TemplateLibrary, builtin_templates  # noqa: E402
+from generator.render import Renderer  # noqa: E402
+
+BRIEFS = sorted((Path(__file__).parent / "data" / "briefs").glob("valid_*.yaml"))
+
+
+def sandboxed_renderer(library: TemplateLibrary | None = None) -> Renderer:
+    renderer = Renderer(library)
+    renderer.env = environment.sandboxed_env(renderer.library)
+    return renderer
+
+
+@pytest.mark.parametrize("path", BRIEFS, ids=lambda p: p.stem)
+def test_trusted_builtin_templates_render_the_sandbox_bytes(path):
+    trusted, sandboxed = Renderer(), sandboxed_renderer()
+    assert trusted.env.trusted is not None
+    brief = load_brief(path, trusted.kinds(), trusted.topics())
+    assert trusted.render(brief) == sandboxed.render(brief)
+
+
+def test_builtin_templates_load_only_literal_names():
+    """The trusted environment loads from the built-in folder only; that is the same as the
+    layered loader only if no built-in template computes the name it includes."""
+    env = environment.sandboxed_env()
+    root = builtin_templates()
+    for path in root.rglob("*.j2"):
+        tree = env.parse(path.read_text("utf-8"))
+        for node in tree.find_all((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
+            assert isinstance(node.template, nodes.Const), f"{path.relative_to(root)} 第 {node.lineno} 行"
+
+
+def test_user_templates_and_what_they_include_stay_sandboxed(tmp_path):
+    folder = tmp_path / "tpl"
+    folder.mkdir()
+    (folder / "自定义.md.j2").write_text('{{ "".__class__.__mro__ }}{% include "sections/opening.j2" %}',
+                                         "utf-8")
+    env = environment.cached_env(TemplateLibrary.load(folder))
+    assert env.trusted is not None and env.trusts("推进会.md.j2") and not env.trusts("自定义.md.j2")
+    user = env.get_template("自定义.md.j2")
+    assert isinstance(user.environment, SandboxedEnvironment)
+    included = env.get_template("sections/opening.j2", parent="自定义.md.j2")
+    assert isinstance(included.environment, SandboxedEnvironment)
+    assert not isinstance(env.get_template("推进会.md.j2").environment, SandboxedEnvironment)
+    brief = load_brief(BRIEFS[0], ["自定义", "推进会"], TemplateLibrary.load(folder).topics())
+    brief = dataclasses.replace(brief, kind="自定义")
+    with pytest.raises(TemplateError, match="沙箱"):
+        Renderer(TemplateLibrary.load(folder)).render(brief)
+
+
+def test_a_user_folder_that_shadows_a_builtin_part_makes_everything_sandboxed(tmp_path):
+    folder = tmp_path / "tpl"
+    (folder / "sections").mkdir(parents=True)
+    (folder / "sections" / "opening.j2").write_text("{{ place }}开场。\n", "utf-8")
+    env = environment.cached_env(TemplateLibrary.load(folder))
+    assert env.trusted is None and not env.trusts("推进会.md.j2")
+    assert isinstance(env.get_template("推进会.md.j2").environment, SandboxedEnvironment)
+
+
+def test_trusted_code_is_cached_apart_from_sandboxed_code(tmp_path, monkeypatch):
+    """Bytecode compiled without the sandbox's checks must never load into the sandbox."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.delenv("SPEECHGEN_NO_CACHE", raising=False)
+    sandbox = environment.sandboxed_env(TemplateLibrary())
+    trusted = environment.trusted_env(builtin_templates())
+    assert sandbox.bytecode_cache.directory != trusted.bytecode_cache.directory
+    assert Path(trusted.bytecode_cache.directory).name == "jinja-trusted"
