@@ -136,8 +136,14 @@ def sweep_stale(folder: Path, name: str | None = None) -> int:
     return removed
 
 
-def check_target(path: Path, force: bool, inputs: Iterable[Path] = ()) -> None:
-    """Refuse before writing: existing file without --force, special files, inputs."""
+def check_target(path: Path, force: bool, inputs: Iterable[Path] = (), *,
+                 replace_empty: bool = False) -> None:
+    """Refuse before writing: existing file without --force, special files, inputs.
+
+    ``replace_empty``: an existing *empty* regular file may be replaced without
+    --force (batch only: no draft is ever empty, so an empty one at a draft's
+    name is what a power cut leaves of a draft written without fsync; it holds
+    nothing to lose)."""
     path = Path(path)
     if path.name in ("", ".", ".."):
         raise ExportError(f"{path} 不是有效的输出文件名。")
@@ -158,7 +164,7 @@ def check_target(path: Path, force: bool, inputs: Iterable[Path] = ()) -> None:
                     raise ExportError(f"{path} 是本次命令读取的输入文件，不能覆盖它，请换一个输出位置。")
             except OSError:
                 continue
-        if not force:
+        if not force and not (replace_empty and info.st_size == 0):
             raise ExportError(f"{path} 已存在；如需覆盖请加 --force。")
 
 
@@ -179,10 +185,18 @@ def check_targets(paths: Iterable[Path], force: bool, inputs: Iterable[Path] = (
 
 
 def atomic_write(path: Path, data: bytes, *, force: bool = True,
-                 inputs: Iterable[Path] = ()) -> None:
-    """Write via an owned temp file in the same folder and rename: never a half-written file."""
+                 inputs: Iterable[Path] = (), durable: bool = True,
+                 replace_empty: bool = False) -> None:
+    """Write via an owned temp file in the same folder and rename: never a half-written file.
+
+    ``durable=False`` skips the fsync before the rename. The rename is still atomic
+    for every reader and survives the process being killed (the data is in the OS
+    cache); only a power cut or kernel crash before the OS writes it back can
+    leave the file empty. Batch uses it and calls :func:`sync_folder` once at the
+    end (see docs/safety.md); a single-file command keeps the fsync.
+    """
     path = Path(path)
-    check_target(path, force, inputs)
+    check_target(path, force, inputs, replace_empty=replace_empty)
     folder = path.parent if str(path.parent) else Path(".")
     try:
         os.makedirs(os_path(folder), exist_ok=True)
@@ -199,8 +213,9 @@ def atomic_write(path: Path, data: bytes, *, force: bool = True,
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
-        check_target(path, force, inputs)  # appeared, or became special, meanwhile
+            if durable:
+                os.fsync(handle.fileno())
+        check_target(path, force, inputs, replace_empty=replace_empty)  # appeared, or became special, meanwhile
         os.replace(os_path(tmp), os_path(path))
     except BaseException as exc:
         try:
@@ -210,6 +225,36 @@ def atomic_write(path: Path, data: bytes, *, force: bool = True,
         if isinstance(exc, OSError):
             raise ExportError(os_error_message(exc, path, "写入")) from None
         raise
+
+
+def sync_folder(folder: Path) -> None:
+    """One durability point for many files written with ``durable=False``: flush the
+    folder's file system (``syncfs`` on Linux, else ``sync``), then the folder entry."""
+    path = os_path(Path(folder))
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        fd = None
+    try:
+        done = False
+        if fd is not None and hasattr(os, "sync") and os.uname().sysname == "Linux":
+            try:
+                import ctypes
+
+                libc = ctypes.CDLL(None, use_errno=True)
+                done = libc.syncfs(fd) == 0
+            except (OSError, AttributeError):
+                done = False
+        if not done and hasattr(os, "sync"):
+            os.sync()
+        if fd is not None:
+            try:
+                os.fsync(fd)
+            except OSError:
+                pass  # some file systems cannot fsync a folder; the sync above covered it
+    finally:
+        if fd is not None:
+            os.close(fd)
 
 
 def write_all(items: list[tuple[Path, bytes]], *, force: bool = False,
