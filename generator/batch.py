@@ -400,9 +400,10 @@ def work(task: Task) -> Result:
         data = draft_bytes(draft, settings.fmt, script=settings.script,
                            reference_docx=settings.reference_docx)
         target = inside(settings.out_dir, task.name)
-        # no fsync per draft: one sync_folder at the end of the run (docs/safety.md)
+        # no fsync per draft: one sync_folder at the end of the run (docs/safety.md);
+        # no per-draft sweep: run_batch swept the folder once before starting
         atomic_write(target, data, force=settings.force, inputs=settings.inputs,
-                     durable=not DEFER_SYNC, replace_empty=True)
+                     durable=not DEFER_SYNC, replace_empty=True, sweep=False)
     except SpeechgenError as exc:
         return Result(task.number, task.label, task.name, FAILED, exc.render())
     except OSError as exc:

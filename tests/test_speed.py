@@ -241,3 +241,18 @@ def test_resume_rewrites_an_empty_draft_but_never_a_real_file(tmp_path):
     assert drafts[1].read_bytes() == "我自己的稿子".encode()
     with pytest.raises(Exception, match="已存在"):
         output.atomic_write(drafts[1], b"x", force=False, replace_empty=True)
+
+
+def test_batch_lists_its_folder_once_not_once_per_draft(tmp_path, monkeypatch):
+    """Each write used to list the whole output folder for stale temp files: quadratic
+    at 10,000 drafts. The batch sweeps once at the start; the writes skip it."""
+    listed = []
+    real = output.sweep_stale
+
+    def counting(folder, name=None):
+        listed.append(name)
+        return real(folder, name)
+
+    monkeypatch.setattr(output, "sweep_stale", counting)
+    batch_mod.run_batch(rich_batch(tmp_path / "b.yaml"), tmp_path / "out", jobs=1)
+    assert listed == [None]

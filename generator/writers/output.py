@@ -186,7 +186,7 @@ def check_targets(paths: Iterable[Path], force: bool, inputs: Iterable[Path] = (
 
 def atomic_write(path: Path, data: bytes, *, force: bool = True,
                  inputs: Iterable[Path] = (), durable: bool = True,
-                 replace_empty: bool = False) -> None:
+                 replace_empty: bool = False, sweep: bool = True) -> None:
     """Write via an owned temp file in the same folder and rename: never a half-written file.
 
     ``durable=False`` skips the fsync before the rename. The rename is still atomic
@@ -194,6 +194,10 @@ def atomic_write(path: Path, data: bytes, *, force: bool = True,
     cache); only a power cut or kernel crash before the OS writes it back can
     leave the file empty. Batch uses it and calls :func:`sync_folder` once at the
     end (see docs/safety.md); a single-file command keeps the fsync.
+
+    ``sweep=False`` skips looking for this name's stale temp files, which lists the
+    whole folder: a batch sweeps its folder once at the start instead (listing
+    10,000 drafts for each of 10,000 writes would make the batch quadratic).
     """
     path = Path(path)
     check_target(path, force, inputs, replace_empty=replace_empty)
@@ -202,7 +206,8 @@ def atomic_write(path: Path, data: bytes, *, force: bool = True,
         os.makedirs(os_path(folder), exist_ok=True)
     except OSError as exc:
         raise ExportError(os_error_message(exc, folder, "创建目录")) from None
-    sweep_stale(folder, path.name)
+    if sweep:
+        sweep_stale(folder, path.name)
     tmp = folder / f".{temp_stem(path.name)}.{HOST}-{os.getpid()}-{secrets.token_hex(3)}.tmp"
     try:
         fd = os.open(os_path(tmp), os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
