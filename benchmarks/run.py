@@ -7,8 +7,18 @@ Usage::
     python benchmarks/run.py --quick --no-write   # what CI runs
 
 Everything the harness needs is generated into a temporary directory: batch files
-of synthetic districts (the example brief with varied locality names), a corpus
-scaled by repeating ``speeches/*.md``, and drafts (with twins) for ``check``.
+of synthetic districts, a corpus scaled by repeating ``speeches/*.md``, and
+drafts (with twins) for ``check``. Batch, render and check figures are given for
+three briefs (issue 15): ``minimal`` (推进会/城市管理 defaults with only the
+required keys, districts differing only in ``locality.name``), ``example``
+(``examples/brief.yaml``) and ``rich`` (``benchmarks/rich.yaml``, a 街道 brief
+with achievements, problems, measures and targets).
+
+The floor: Python start plus writing N files of the brief's draft size the way
+batch writes them (``atomic_write`` without the per-file fsync, one
+``sync_folder`` at the end), or reading N files for ``check``. Every figure is
+shown beside its floor and as a ratio to it. A scaling row times batch at
+N = 100 … 10,000 and reports the time per draft.
 
 Each figure is the median of repeated cold-process runs. Every measured command
 runs inside a tiny ``python -c`` wrapper that times it with ``time.perf_counter``
@@ -43,6 +53,11 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results.md"
 EXAMPLE = ROOT / "examples" / "brief.yaml"
+RICH = ROOT / "benchmarks" / "rich.yaml"
+BRIEFS = ("minimal", "example", "rich")
+MINIMAL = {"kind": "推进会", "topic": "城市管理",
+           "meeting": {"title": "全区城市管理工作推进会", "date": "2026-06-02"},
+           "speaker": {"title": "区委书记"}}
 SPEECHES = ROOT / "speeches"
 ANALYSIS_MARKER = "<!-- analysis: hand-written below this line; run.py keeps it -->"
 HEAVY = ("jieba", "docx", "opencc")
@@ -118,6 +133,27 @@ for j, n in enumerate(names[len(unique):]):
 """
 
 
+# The floor of a batch: Python start, then N files written as batch writes them.
+FLOOR_WRITE = r"""
+import os, sys
+from pathlib import Path
+from generator.writers.output import atomic_write, sync_folder
+data, out, n, ext = Path(sys.argv[1]).read_bytes(), Path(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+defer = hasattr(os, "sync") and sys.argv[5:] != ["fsync"]  # "fsync": one per file, as before issue 15
+for i in range(n):
+    atomic_write(out / f"d{i:05d}.{ext}", data, force=False, durable=not defer, sweep=False)
+if defer:
+    sync_folder(out)
+"""
+
+# The floor of check: Python start, then N files read.
+FLOOR_READ = r"""
+import sys
+from pathlib import Path
+total = sum(len(p.read_bytes()) for p in sorted(Path(sys.argv[1]).glob("*.md")))
+"""
+
+
 # ---------------------------------------------------------------- results
 
 
@@ -130,6 +166,13 @@ class Figure:
     detail: str = ""
     note: str = ""  # "not measured: …", "failed: …"
     smoke: bool = False  # quick mode with a smaller N than the target's
+    floor: float | None = None  # the floor for this figure, in the figure's unit
+
+    @property
+    def floor_ratio(self) -> float | None:
+        if self.value is None or not self.floor:
+            return None
+        return self.value / self.floor
 
     @property
     def ratio(self) -> float | None:
@@ -281,15 +324,37 @@ def example_brief() -> dict:
     return yaml.safe_load(EXAMPLE.read_text("utf-8"))
 
 
-def write_batch(path: Path, n: int) -> Path:
-    brief = example_brief()
+def brief_parts(which: str) -> tuple[dict, dict]:
+    """The shared part of a brief (batch defaults) and its locality without the name."""
+    if which == "minimal":
+        return dict(MINIMAL), {"level": "区"}
+    brief = example_brief() if which == "example" else yaml.safe_load(RICH.read_text("utf-8"))
     loc = brief.pop("locality")
-    batch = {
-        "defaults": brief,
-        "districts": [{"locality": {"name": name, "level": loc["level"], "parent": loc["parent"]}}
-                      for name in district_names(n)],
-    }
+    loc.pop("name")
+    return brief, loc
+
+
+def names_for(which: str, n: int) -> list[str]:
+    names = district_names(n)
+    return [x[:-1] + "街道" for x in names] if which == "rich" else names
+
+
+def write_batch(path: Path, n: int, which: str = "example") -> Path:
+    defaults, loc = brief_parts(which)
+    batch = {"defaults": defaults,
+             "districts": [{"locality": {"name": name, **loc}} for name in names_for(which, n)]}
     path.write_text(yaml.safe_dump(batch, allow_unicode=True, sort_keys=False), "utf-8")
+    return path
+
+
+def write_brief(path: Path, which: str) -> Path:
+    """One brief of the kind (the first district's), for render and check."""
+    if which == "example":
+        shutil.copyfile(EXAMPLE, path)
+        return path
+    defaults, loc = brief_parts(which)
+    brief = {**defaults, "locality": {"name": names_for(which, 1)[0], **loc}}
+    path.write_text(yaml.safe_dump(brief, allow_unicode=True, sort_keys=False), "utf-8")
     return path
 
 
@@ -335,13 +400,15 @@ class Plan:
     batch_docx: int
     check_n: int
     mine_mb: tuple[int, ...]
-    batch_mem: int | None
+    scaling: tuple[int, ...]  # batch sizes of the scaling row
+    briefs: tuple[str, ...] = BRIEFS
 
 
 def plan_for(quick: bool, reps: int | None) -> Plan:
     if quick:
-        return Plan(True, 1, 1, 20, 20, 5, 40, (), None)
-    return Plan(False, reps or 7, min(reps or 3, 3), 100, 1000, 200, 3000, (1, 5, 10), 10000)
+        return Plan(True, 1, 1, 20, 20, 5, 40, (), (10, 30))
+    return Plan(False, reps or 7, min(reps or 3, 3), 100, 1000, 200, 3000, (1, 5, 10),
+                (100, 300, 1000, 3000, 10000))
 
 
 class Harness:
@@ -351,10 +418,15 @@ class Harness:
         self.sg = speechgen_cmd()
         self.figures: list[Figure] = []
         self.notes: list[str] = []
+        self._floors: dict[tuple[str, int, str], float | None] = {}
+        self._samples: dict[tuple[str, str], Path] = {}
+        self._has: dict[str, bool] = {}
 
     def add(self, fig: Figure) -> Figure:
         self.figures.append(fig)
-        print(f"  {fig.label}: {fmt_value(fig)}  [{fig.status}]", flush=True)
+        floor = f"  floor {fmt_number(fig.floor, fig.unit)} (×{fig.floor_ratio:.2f})" \
+            if fig.floor_ratio is not None else ""
+        print(f"  {fig.label}: {fmt_value(fig)}{floor}  [{fig.status}]", flush=True)
         return fig
 
     def out_dir(self, name: str) -> Path:
@@ -363,12 +435,63 @@ class Harness:
         d.mkdir(parents=True)
         return d
 
+    def has(self, command: str) -> bool:
+        if command not in self._has:
+            self._has[command] = available(command)
+        return self._has[command]
+
+    # -- floors
+
+    def brief(self, which: str) -> Path:
+        path = self.tmp / f"brief-{which}.yaml"
+        if not path.exists():
+            write_brief(path, which)
+        return path
+
+    def sample(self, which: str, fmt: str) -> Path:
+        """One rendered draft of the brief: the bytes the floor writes N times."""
+        key = (which, fmt)
+        if key not in self._samples:
+            out = self.tmp / f"sample-{which}.{fmt}"
+            subprocess.run([*self.sg, "render", self.brief(which), "-o", out, "--force"], cwd=ROOT,
+                           capture_output=True, timeout=300, check=True)
+            self._samples[key] = out
+        return self._samples[key]
+
+    def floor(self, which: str, n: int, fmt: str = "md") -> float | None:
+        """Median seconds of Python start + writing n files of this brief's draft size."""
+        key = (which, n, fmt)
+        if key not in self._floors:
+            data = self.sample(which, fmt)
+            out = self.tmp / "floor-out"
+            reps = self.plan.reps_big if n <= 3000 else 1
+            sample = measure(lambda _: [sys.executable, "-c", FLOOR_WRITE, data, self.out_dir(out.name),
+                                        n, fmt], max(reps, 3) if n <= 1000 else reps,
+                             cleanup=lambda: shutil.rmtree(out, ignore_errors=True))
+            self._floors[key] = None if sample.error or not sample.seconds else sample.median
+            if sample.error:
+                self.notes.append(f"floor {which} {n} {fmt} failed: {sample.error}")
+        return self._floors[key]
+
+    def per_file_floor_ms(self, which: str) -> float | None:
+        """What writing one more file costs, from the floors of 1 and batch_md files."""
+        n = self.plan.batch_md
+        big, one = self.floor(which, n), self.floor(which, 1)
+        if big is None or one is None:
+            return None
+        return max(big - one, 0.0) / (n - 1) * 1000
+
     # -- cold start
 
     def help_and_render(self) -> None:
         p = self.plan
+        start = measure(lambda _: [sys.executable, "-c", "pass"], p.reps_cold)
+        start_fig = self.add(set_time(Figure("floor: bare `python -c pass` (Python start)", "s"), start))
+
         help_s = measure(lambda _: [*self.sg, "--help"], p.reps_cold)
-        self.add(set_time(Figure("`speechgen --help`, cold process", "s", 0.25), help_s))
+        fig = set_time(Figure("`speechgen --help`, cold process", "s", 0.25), help_s)
+        fig.floor = start_fig.value
+        self.add(fig)
 
         probe = run_py(IMPORT_PROBE, json.dumps(["--help"]), json.dumps(HEAVY))
         fig = Figure("heavy modules imported by `--help` (jieba, docx, opencc)", "modules", 0)
@@ -386,8 +509,9 @@ class Harness:
 
         out = self.tmp / "render.md"
         render = measure(lambda _: [*self.sg, "render", EXAMPLE, "-o", out, "--force"], p.reps_cold)
-        rfig = self.add(set_time(Figure("`speechgen render examples/brief.yaml` → md, cold", "s",
-                                        0.35), render))
+        rfig = set_time(Figure("`speechgen render examples/brief.yaml` → md, cold", "s", 0.35), render)
+        rfig.floor = self.floor("example", 1)
+        self.add(rfig)
         ratio = Figure("render cold ÷ bare import", "×", 2.0)
         if rfig.value is not None and bare_fig.value:
             ratio.value = rfig.value / bare_fig.value
@@ -412,12 +536,20 @@ class Harness:
     def warm_render(self) -> None:
         p = self.plan
         reps = max(p.reps_big, 3) if not p.quick else 1
-        proc = run_py(WARM_RENDER, str(EXAMPLE), "[]", str(p.warm_count), str(reps))
-        fig = Figure("render one draft in-process, warm (same brief repeated)", "ms", 10.0)
-        self._warm(fig, proc)
-        names = json.dumps(district_names(50))
-        proc = run_py(WARM_RENDER, str(EXAMPLE), names, str(p.warm_count), str(reps))
-        self._warm(Figure("render one draft in-process, warm (50 districts in turn)", "ms"), proc)
+        for which in p.briefs:
+            brief = self.brief(which)
+            floor = self.per_file_floor_ms(which)
+            proc = run_py(WARM_RENDER, str(brief), "[]", str(p.warm_count), str(reps))
+            fig = Figure(f"render one draft in-process, warm ({which}, same brief repeated)", "ms", 2.0)
+            fig.floor = floor
+            self._warm(fig, proc)
+            names = json.dumps(names_for(which, 50))
+            proc = run_py(WARM_RENDER, str(brief), names, str(p.warm_count), str(reps))
+            fig = Figure(f"render one draft in-process, warm ({which}, 50 districts in turn)", "ms")
+            fig.floor = floor
+            self._warm(fig, proc)
+        self.notes.append("Floor of a warm render: the cost of writing one more file as batch does"
+                          " ((floor of batch_md files − floor of 1 file) ÷ (batch_md − 1)).")
 
     def _warm(self, fig: Figure, proc: subprocess.CompletedProcess) -> None:
         if proc.returncode != 0:
@@ -431,42 +563,95 @@ class Harness:
 
     # -- batch
 
+    def run_batch(self, which: str, n: int, fmt: str, reps: int, timeout: float = 300) -> Sample:
+        batch_file = self.tmp / f"batch-{which}-{n}.yaml"
+        if not batch_file.exists():
+            write_batch(batch_file, n, which)
+        out = self.tmp / f"batch-{fmt}-out"
+        return measure(lambda _: [*self.sg, "batch", batch_file, "-o", self.out_dir(out.name),
+                                  "--format", fmt], reps, timeout=timeout,
+                       cleanup=lambda: shutil.rmtree(out, ignore_errors=True))
+
     def batch(self) -> None:
         p = self.plan
-        has_batch = available("batch")
-        figs = [
-            (Figure(f"`speechgen batch` {p.batch_md:,} districts → md", "s", 5.0,
-                    smoke=p.quick), p.batch_md, "md"),
-            (Figure(f"`speechgen batch` {p.batch_docx:,} districts → docx", "s", 15.0,
-                    smoke=p.quick), p.batch_docx, "docx"),
-        ]
-        for fig, n, fmt in figs:
-            if not has_batch:
-                fig.note = "not measured: command not available"
+        for which in p.briefs:
+            for n, fmt, target in ((p.batch_md, "md", 3.5), (p.batch_docx, "docx", 4.0)):
+                fig = Figure(f"`speechgen batch` {n:,} districts → {fmt} ({which})", "s", target,
+                             smoke=p.quick)
+                if not self.has("batch"):
+                    fig.note = "not measured: command not available"
+                    self.add(fig)
+                    continue
+                set_time(fig, self.run_batch(which, n, fmt, p.reps_big))
+                fig.floor = self.floor(which, n, fmt)
                 self.add(fig)
-                continue
-            batch_file = write_batch(self.tmp / f"batch-{n}.yaml", n)
-            out = self.tmp / f"batch-{fmt}-out"
-            sample = measure(lambda _, b=batch_file, o=out, f=fmt:
-                             [*self.sg, "batch", b, "-o", self.out_dir(o.name), "--format", f],
-                             p.reps_big, cleanup=lambda o=out: shutil.rmtree(o, ignore_errors=True))
-            self.add(set_time(fig, sample))
-        if p.batch_mem is None:
+                if fmt == "md" and which == p.briefs[0]:
+                    self.fsync_floor(which, n)
+                if fmt == "md":
+                    ratio = Figure(f"batch {n:,} → md ÷ its floor ({which})", "×", 2.0, smoke=p.quick)
+                    if fig.floor_ratio is None:
+                        ratio.note = "not measured: an input figure failed"
+                    else:
+                        ratio.value = fig.floor_ratio
+                        ratio.detail = f"floor {fig.floor:.3f} s"
+                    self.add(ratio)
+
+    def fsync_floor(self, which: str, n: int) -> None:
+        """For comparison: the floor when every file is fsynced, as batch wrote before."""
+        out = self.tmp / "floor-out"
+        sample = measure(lambda _: [sys.executable, "-c", FLOOR_WRITE, self.sample(which, "md"),
+                                    self.out_dir(out.name), n, "md", "fsync"], self.plan.reps_big,
+                         cleanup=lambda: shutil.rmtree(out, ignore_errors=True))
+        fig = set_time(Figure(f"floor with an fsync per file (batch before issue 15), {n:,} md ({which})",
+                              "s"), sample)
+        self.add(fig)
+
+    def scaling(self) -> None:
+        """Time per draft at growing N: a cliff shows as a step between neighbours."""
+        p = self.plan
+        if not self.has("batch"):
             return
-        mem = Figure(f"peak memory, `speechgen batch` {p.batch_mem:,} districts → md", "MB", 300.0)
-        took = Figure(f"time, `speechgen batch` {p.batch_mem:,} districts → md", "s")
-        if not has_batch:
-            mem.note = took.note = "not measured: command not available"
-        else:
-            batch_file = write_batch(self.tmp / f"batch-{p.batch_mem}.yaml", p.batch_mem)
-            out = self.tmp / "batch-big-out"
-            sample = measure(lambda _: [*self.sg, "batch", batch_file, "-o", self.out_dir(out.name),
-                                        "--format", "md"], 1, timeout=900,
-                             cleanup=lambda: shutil.rmtree(out, ignore_errors=True))
-            set_memory(mem, sample)
-            set_time(took, sample)
-        self.add(mem)
-        self.add(took)
+        for which in p.briefs:
+            per: dict[int, float] = {}
+            above: dict[int, float] = {}
+            for n in p.scaling:
+                reps = p.reps_big if n <= 1000 else 1
+                sample = self.run_batch(which, n, "md", reps, timeout=900)
+                fig = Figure(f"scaling ({which}): batch {n:,} → md, time per draft", "ms")
+                floor = self.floor(which, n)
+                if sample.error or not sample.seconds:
+                    fig.note = f"failed: {sample.error}"
+                else:
+                    fig.value = sample.median / n * 1000
+                    fig.floor = floor / n * 1000 if floor else None
+                    per[n] = fig.value
+                    if floor:
+                        above[n] = (sample.median - floor) / n * 1000
+                    fig.detail = (f"total {sample.median:.2f} s, {sample.spread()}, peak"
+                                  f" {sample.peak_mb:.0f} MB"
+                                  + (f"; above floor {above[n]:.2f} ms/draft" if n in above else ""))
+                self.add(fig)
+                if n == max(p.scaling) and not p.quick and not sample.error and sample.seconds:
+                    mem = Figure(f"peak memory, `speechgen batch` {n:,} districts → md ({which})",
+                                 "MB", 300.0)
+                    set_memory(mem, sample)
+                    self.add(mem)
+            sizes = sorted(per)
+            if len(sizes) >= 2:
+                steps = [(b, per[b] / per[a]) for a, b in itertools.pairwise(sizes)]
+                worst = max(steps, key=lambda x: x[1])
+                fig = Figure(f"scaling ({which}): largest rise in time per draft between neighbouring N",
+                             "×", 1.3, smoke=p.quick)
+                fig.value = worst[1]
+                fig.detail = ", ".join(f"→{b:,}: {r:.2f}×" for b, r in steps)
+                if above and len(above) == len(per):
+                    fig.detail += "; above floor: " + ", ".join(
+                        f"{k:,}: {v:.2f}" for k, v in sorted(above.items())) + " ms/draft"
+                self.add(fig)
+            if 300 in per and 1000 in per:
+                fig = Figure(f"batch 300 ÷ batch 1,000, total time ({which})", "×", 0.40)
+                fig.value = per[300] * 300 / (per[1000] * 1000)
+                self.add(fig)
 
     # -- mine
 
@@ -505,28 +690,35 @@ class Harness:
     def check(self) -> None:
         p = self.plan
         n = p.check_n
-        tfig = Figure(f"`speechgen check` {n:,} drafts incl. twins", "s", 30.0, smoke=p.quick)
-        mfig = Figure(f"peak memory, `speechgen check` {n:,} drafts", "MB", 500.0, smoke=p.quick)
-        if not available("check"):
-            tfig.note = mfig.note = "not measured: command not available"
+        for which in p.briefs:
+            tfig = Figure(f"`speechgen check` {n:,} drafts incl. twins ({which})", "s", 10.0,
+                          smoke=p.quick)
+            mfig = Figure(f"peak memory, `speechgen check` {n:,} drafts ({which})", "MB", 300.0,
+                          smoke=p.quick)
+            if not self.has("check"):
+                tfig.note = mfig.note = "not measured: command not available"
+                self.add(tfig)
+                self.add(mfig)
+                continue
+            folder = self.out_dir("drafts")
+            twins = max(2, n // 20)
+            made = run_py(MAKE_DRAFTS, str(self.brief(which)), json.dumps(names_for(which, n)),
+                          str(twins), str(folder), timeout=1800)
+            if made.returncode != 0:
+                tfig.note = mfig.note = f"failed: making drafts: {one_line(made.stderr)}"
+            else:
+                files = sorted(str(f.relative_to(self.tmp)) for f in folder.glob("*.md"))
+                args = [*self.sg, "check", *(str(self.tmp / f) for f in files)]
+                sample = measure(lambda _, a=args: a, p.reps_big, ok=(0, 1), timeout=600)
+                set_time(tfig, sample)
+                set_memory(mfig, sample)
+                tfig.detail += f"; {n - twins} rendered + {twins} twins"
+                floor = measure(lambda _, f=folder: [sys.executable, "-c", FLOOR_READ, f], p.reps_big)
+                if floor.seconds:
+                    tfig.floor = floor.median
             self.add(tfig)
             self.add(mfig)
-            return
-        folder = self.out_dir("drafts")
-        twins = max(2, n // 20)
-        made = run_py(MAKE_DRAFTS, str(EXAMPLE), json.dumps(district_names(n)), str(twins),
-                      str(folder), timeout=1800)
-        if made.returncode != 0:
-            tfig.note = mfig.note = f"failed: making drafts: {one_line(made.stderr)}"
-        else:
-            files = sorted(str(f.relative_to(self.tmp)) for f in folder.glob("*.md"))
-            args = [*self.sg, "check", *(str(self.tmp / f) for f in files)]
-            sample = measure(lambda _: args, p.reps_big, ok=(0, 1), timeout=600)
-            set_time(tfig, sample)
-            set_memory(mfig, sample)
-            tfig.detail += f"; {n - twins} rendered + {twins} twins"
-        self.add(tfig)
-        self.add(mfig)
+        self.notes.append("Floor of `check`: Python start plus reading the same N files.")
 
 
 def parse_heavy(stderr: str) -> list[str] | None:
@@ -567,6 +759,12 @@ def fmt_value(fig: Figure) -> str:
     return f"{fig.value:g} {fig.unit}"
 
 
+def fmt_number(value: float | None, unit: str) -> str:
+    if value is None:
+        return "—"
+    return fmt_value(Figure("", unit, value=value))
+
+
 def fmt_target(fig: Figure) -> str:
     if fig.target is None:
         return "—"
@@ -581,11 +779,13 @@ def table_rows(figs: list[Figure]) -> list[list[str]]:
     rows = []
     for f in figs:
         ratio = f"{f.ratio:.2f}" if f.ratio is not None else "—"
-        rows.append([f.label, fmt_value(f), fmt_target(f), ratio, f.status, f.detail])
+        floor = f"{f.floor_ratio:.2f}×" if f.floor_ratio is not None else "—"
+        rows.append([f.label, fmt_value(f), fmt_number(f.floor, f.unit) if f.floor else "—", floor,
+                     fmt_target(f), ratio, f.status, f.detail])
     return rows
 
 
-HEADER = ["figure", "measured", "target", "measured/target", "status", "detail"]
+HEADER = ["figure", "measured", "floor", "÷ floor", "target", "measured/target", "status", "detail"]
 
 
 def text_table(figs: list[Figure]) -> str:
@@ -656,6 +856,12 @@ def write_results(h: Harness, info: dict[str, str], started: dt.datetime, elapse
         " tree — a steadier number on a loaded machine, but it adds up all workers of a"
         " `--jobs` run); peak memory is `ru_maxrss` of the largest single process under a"
         " `python -c` wrapper (so not the sum over `--jobs` workers).",
+        "- floor: Python start plus writing N files of the brief's draft the way batch writes them"
+        " (atomic temp + rename, no per-file fsync, one folder sync at the end); for `--help`, bare"
+        " Python start; for `check`, Python start plus reading the N files; for a warm render, the"
+        " marginal cost of writing one more file. `÷ floor` is the figure divided by its floor.",
+        "- briefs: minimal = 推进会/城市管理 defaults with only the required keys, districts differing"
+        " only in `locality.name`; example = `examples/brief.yaml`; rich = `benchmarks/rich.yaml`.",
         "- the machine is shared (2 cores, other agents working): expect ±20 % noise on timings.",
         "",
         markdown_table(h.figures),
@@ -674,8 +880,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="smoke run: small N, 1 repetition")
     ap.add_argument("--no-write", action="store_true", help="do not write benchmarks/results.md")
     ap.add_argument("--reps", type=int, help="repetitions for cold-process figures (default 7)")
-    ap.add_argument("--only", nargs="*", choices=["cold", "warm", "batch", "mine", "check"],
+    ap.add_argument("--only", nargs="*", choices=["cold", "warm", "batch", "scaling", "mine", "check"],
                     help="run only these groups")
+    ap.add_argument("--briefs", nargs="*", choices=list(BRIEFS), help="only these briefs")
     ap.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     args = ap.parse_args(argv)
 
@@ -686,10 +893,12 @@ def main(argv: list[str] | None = None) -> int:
     for k, v in info.items():
         print(f"  {k}: {v}")
     plan = plan_for(args.quick, args.reps)
+    if args.briefs:
+        plan.briefs = tuple(args.briefs)
     with tempfile.TemporaryDirectory(prefix="speechgen-bench-") as tmp:
         h = Harness(plan, Path(tmp))
         groups = {"cold": h.help_and_render, "warm": h.warm_render, "batch": h.batch,
-                  "mine": h.mine, "check": h.check}
+                  "scaling": h.scaling, "mine": h.mine, "check": h.check}
         for name, step in groups.items():
             if args.only and name not in args.only:
                 continue
