@@ -256,3 +256,17 @@ def test_batch_lists_its_folder_once_not_once_per_draft(tmp_path, monkeypatch):
     monkeypatch.setattr(output, "sweep_stale", counting)
     batch_mod.run_batch(rich_batch(tmp_path / "b.yaml"), tmp_path / "out", jobs=1)
     assert listed == [None]
+
+
+def test_sorted_overlap_counts_what_intersect1d_counts():
+    from generator.checks.similar import sorted_overlap
+
+    rng = np.random.default_rng(15)
+    for size_a, size_b in ((0, 5), (5, 0), (1, 1), (50, 3000), (2500, 2400)):
+        pool = rng.choice(2 ** 63, size=size_a + size_b, replace=False).astype(np.uint64)
+        a = np.unique(pool[:size_a])
+        b = np.unique(np.concatenate([pool[size_a:], a[: size_a // 2]]))
+        assert sorted_overlap(a, b) == len(np.intersect1d(a, b, assume_unique=True)) \
+            == sorted_overlap(b, a)
+    top = np.array([np.iinfo(np.uint64).max], dtype=np.uint64)
+    assert sorted_overlap(top, np.array([1, 2], dtype=np.uint64)) == 0

