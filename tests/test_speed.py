@@ -263,7 +263,8 @@ def test_sorted_overlap_counts_what_intersect1d_counts():
 
     rng = np.random.default_rng(15)
     for size_a, size_b in ((0, 5), (5, 0), (1, 1), (50, 3000), (2500, 2400)):
-        pool = rng.choice(2 ** 63, size=size_a + size_b, replace=False).astype(np.uint64)
+        pool = np.unique(rng.integers(0, 2 ** 63, size=2 * (size_a + size_b) + 2, dtype=np.uint64))
+        pool = rng.permutation(pool)[: size_a + size_b]
         a = np.unique(pool[:size_a])
         b = np.unique(np.concatenate([pool[size_a:], a[: size_a // 2]]))
         assert sorted_overlap(a, b) == len(np.intersect1d(a, b, assume_unique=True)) \
