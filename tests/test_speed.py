@@ -271,3 +271,23 @@ def test_sorted_overlap_counts_what_intersect1d_counts():
             == sorted_overlap(b, a)
     top = np.array([np.iinfo(np.uint64).max], dtype=np.uint64)
     assert sorted_overlap(top, np.array([1, 2], dtype=np.uint64)) == 0
+
+
+def test_tidy_shortcut_changes_nothing():
+    """tidy skips its substitutions when a cheap search finds nothing they could match."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from generator.wording import _TIDY, tidy
+
+    def slow(text: str) -> str:
+        for pattern, repl in _TIDY:
+            text = pattern.sub(repl, text)
+        return text
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.text(alphabet="，、；：。！？ \t甲乙a1,", max_size=30))
+    def same(text):
+        assert tidy(text) == slow(text)
+
+    same()
