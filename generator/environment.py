@@ -9,13 +9,13 @@ a rendered value, so ``{{ 7*7 }}`` in a title prints as is.
 The built-in templates ship with the tool and are as trusted as its Python
 code, so :func:`cached_env` renders them in a plain :class:`jinja2.Environment`
 with the same filters, options and ``StrictUndefined`` (the sandbox's checks
-on every attribute access and call were about a third of a warm render). That
-environment loads from the built-in folder only, is used only for a top-level
-built-in template the user's folder does not shadow, and only when the user's
-folder shadows none of the built-in ``*.j2`` files; anything a user template
-includes, imports or extends is loaded by the sandbox. Its compiled templates
-are cached in a separate folder: code compiled without the sandbox's checks must
-never be loaded into the sandbox.
+on every attribute access and call were about a quarter of a warm render). That
+environment loads from the built-in folder only and is used only when the
+user's ``--templates`` folder holds no ``*.j2`` at all (packs, phrases and
+formulations are data, not code); with any user template in the library,
+everything renders in the sandbox. Its compiled templates are cached in a
+separate folder: code compiled without the sandbox's checks must never be
+loaded into the sandbox.
 """
 
 from __future__ import annotations
@@ -387,39 +387,35 @@ def trusted_env(builtin: Path) -> Environment:
     return env
 
 
-def _shadows_builtin(user: Path, builtin: Path) -> bool:
-    """Does the user's folder hold a file at the path of a built-in template?"""
-    for template in builtin.rglob("*.j2"):
-        relative = template.relative_to(builtin)
-        if os.path.lexists(user / relative):
-            return True
-    return False
+def _holds_templates(user: Path) -> bool:
+    """Does the user's folder hold any template (``*.j2``, at any depth)?"""
+    return any(True for _ in user.rglob("*.j2"))
 
 
 class LibrarySandbox(SpeechSandbox):
-    """The sandbox of one template library, which hands out built-in top-level templates
-    from the trusted environment when nothing of the user's can reach them.
+    """The sandbox of one template library. When the user's folder holds no template at
+    all (only packs, phrases, formulations…), it hands out the built-in templates from
+    the trusted environment; otherwise every template renders in this sandbox.
 
-    A template loaded by another (``include``, ``import``, ``extends``: ``parent`` is
-    set) always comes from the environment of the one that loads it, so a user
-    template's includes stay in this sandbox.
+    All or nothing, because built-in templates include by computed names
+    (``"sections/" ~ part.name ~ ".j2"``, the part named by a kind profile a user may
+    override): with any user template in the library, a built-in one could include it.
+    A template loaded by another (``parent`` set) always comes from the environment of
+    the one that loads it.
     """
 
     def __init__(self, dirs: TemplateDirs, **kwargs: Any):
         super().__init__(**kwargs)
-        builtin = Path(dirs.builtin)
         self.user = Path(dirs.user) if dirs.user is not None else None
-        trusted = self.user is None or not _shadows_builtin(self.user, builtin)
-        self.trusted = trusted_env(builtin) if trusted else None
+        trusted = self.user is None or not _holds_templates(self.user)
+        self.trusted = trusted_env(Path(dirs.builtin)) if trusted else None
 
     def trusts(self, name: str) -> bool:
+        """Also checked per name: a template the user adds while a process (``serve``)
+        keeps this environment is still rendered from the user's folder, sandboxed."""
         if self.trusted is None:
             return False
-        if self.user is not None:
-            pieces = split_template_path(name)
-            if os.path.lexists(os.path.join(self.user, *pieces)):
-                return False
-        return True
+        return self.user is None or not os.path.lexists(os.path.join(self.user, *split_template_path(name)))
 
     def get_template(self, name, parent=None, globals=None):  # noqa: A002 - Jinja's signature
         if parent is None and isinstance(name, str) and self.trusts(name):

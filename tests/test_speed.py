@@ -118,15 +118,18 @@ def test_trusted_builtin_templates_render_the_sandbox_bytes(path):
     assert trusted.render(brief) == sandboxed.render(brief)
 
 
-def test_builtin_templates_load_only_literal_names():
-    """The trusted environment loads from the built-in folder only; that is the same as the
-    layered loader only if no built-in template computes the name it includes."""
+def test_builtin_templates_load_only_j2_names():
+    """The trusted environment is used only when the user's folder has no *.j2: that keeps
+    every user file out of it only if built-in templates never load anything else."""
     env = environment.sandboxed_env()
     root = builtin_templates()
     for path in root.rglob("*.j2"):
         tree = env.parse(path.read_text("utf-8"))
         for node in tree.find_all((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
-            assert isinstance(node.template, nodes.Const), f"{path.relative_to(root)} 第 {node.lineno} 行"
+            name = node.template
+            last = name.nodes[-1] if isinstance(name, nodes.Concat) else name
+            assert isinstance(last, nodes.Const) and str(last.value).endswith(".j2"), \
+                f"{path.relative_to(root)} 第 {node.lineno} 行"
 
 
 def test_user_templates_and_what_they_include_stay_sandboxed(tmp_path):
@@ -134,26 +137,30 @@ def test_user_templates_and_what_they_include_stay_sandboxed(tmp_path):
     folder.mkdir()
     (folder / "自定义.md.j2").write_text('{{ "".__class__.__mro__ }}{% include "sections/opening.j2" %}',
                                          "utf-8")
-    env = environment.cached_env(TemplateLibrary.load(folder))
-    assert env.trusted is not None and env.trusts("推进会.md.j2") and not env.trusts("自定义.md.j2")
-    user = env.get_template("自定义.md.j2")
-    assert isinstance(user.environment, SandboxedEnvironment)
-    included = env.get_template("sections/opening.j2", parent="自定义.md.j2")
-    assert isinstance(included.environment, SandboxedEnvironment)
-    assert not isinstance(env.get_template("推进会.md.j2").environment, SandboxedEnvironment)
-    brief = load_brief(BRIEFS[0], ["自定义", "推进会"], TemplateLibrary.load(folder).topics())
+    library = TemplateLibrary.load(folder)
+    env = environment.cached_env(library)
+    assert env.trusted is None and not env.trusts("推进会.md.j2")
+    for name in ("自定义.md.j2", "推进会.md.j2"):
+        assert isinstance(env.get_template(name).environment, SandboxedEnvironment)
+    brief = load_brief(BRIEFS[0], library.kinds(), library.topics())
     brief = dataclasses.replace(brief, kind="自定义")
     with pytest.raises(TemplateError, match="沙箱"):
-        Renderer(TemplateLibrary.load(folder)).render(brief)
+        Renderer(library).render(brief)
 
 
-def test_a_user_folder_that_shadows_a_builtin_part_makes_everything_sandboxed(tmp_path):
+def test_a_user_folder_with_only_data_keeps_builtin_templates_trusted(tmp_path):
     folder = tmp_path / "tpl"
-    (folder / "sections").mkdir(parents=True)
-    (folder / "sections" / "opening.j2").write_text("{{ place }}开场。\n", "utf-8")
+    folder.mkdir()
+    (folder / "README.md").write_text("本单位的模板目录\n", "utf-8")
     env = environment.cached_env(TemplateLibrary.load(folder))
-    assert env.trusted is None and not env.trusts("推进会.md.j2")
-    assert isinstance(env.get_template("推进会.md.j2").environment, SandboxedEnvironment)
+    assert env.trusted is not None
+    assert not isinstance(env.get_template("推进会.md.j2").environment, SandboxedEnvironment)
+    (folder / "sections").mkdir()
+    (folder / "sections" / "mine.j2").write_text("{{ place }}\n", "utf-8")
+    (folder / "自定义.md.j2").write_text("{{ place }}\n", "utf-8")
+    assert not env.trusts("自定义.md.j2")  # added while the environment lives: sandboxed
+    environment.cached_env.cache_clear()
+    assert environment.cached_env(TemplateLibrary.load(folder)).trusted is None
 
 
 def test_trusted_code_is_cached_apart_from_sandboxed_code(tmp_path, monkeypatch):
