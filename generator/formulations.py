@@ -279,11 +279,19 @@ def builtin_bank() -> Path:
     return builtin_templates() / FILE_NAME
 
 
+@functools.lru_cache(maxsize=8)
+def _resolved(path: Path) -> Path:
+    """The built-in bank's real path, resolved once (a syscall per folder; load_bank runs
+    once per draft)."""
+    return path.resolve()
+
+
 def bank_files(search: Iterable[Path]) -> list[Path]:
     """The bank files to layer, built-in first: ``search`` lists folders, the user's first."""
     builtin = builtin_bank()
+    real = _resolved(builtin)
     found = [Path(p) / FILE_NAME for p in search]
-    users = [p for p in reversed(found) if p.is_file() and p.resolve() != builtin.resolve()]
+    users = [p for p in reversed(found) if p != builtin and p.is_file() and p.resolve() != real]
     return [builtin, *users]
 
 
