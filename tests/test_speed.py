@@ -298,3 +298,13 @@ def test_tidy_shortcut_changes_nothing():
         assert tidy(text) == slow(text)
 
     same()
+
+
+def test_shingle_hashes_are_sorted_unique_and_ignore_whitespace():
+    from generator.checks.similar import SPACE_RE
+
+    text = "全区 上下\t要\u3000坚持\n问题导向，全区上下要坚持问题导向。" * 3
+    hashes = shingle_hashes(text, 5)
+    assert np.array_equal(hashes, np.unique(hashes)) and len(hashes) > 5
+    assert np.array_equal(hashes, shingle_hashes(SPACE_RE.sub("", text), 5))
+    assert len(shingle_hashes("一二三四五", 5)) == 1 and len(shingle_hashes("一二三四", 5)) == 0
