@@ -709,7 +709,7 @@ class Harness:
             else:
                 files = sorted(str(f.relative_to(self.tmp)) for f in folder.glob("*.md"))
                 args = [*self.sg, "check", *(str(self.tmp / f) for f in files)]
-                sample = measure(lambda _, a=args: a, p.reps_big, ok=(0, 1), timeout=600)
+                sample = measure(lambda _, a=args: a, p.reps_big, ok=(0, 1), timeout=600, budget=40)
                 set_time(tfig, sample)
                 set_memory(mfig, sample)
                 tfig.detail += f"; {n - twins} rendered + {twins} twins"

@@ -308,3 +308,27 @@ def test_shingle_hashes_are_sorted_unique_and_ignore_whitespace():
     assert np.array_equal(hashes, np.unique(hashes)) and len(hashes) > 5
     assert np.array_equal(hashes, shingle_hashes(SPACE_RE.sub("", text), 5))
     assert len(shingle_hashes("一二三四五", 5)) == 1 and len(shingle_hashes("一二三四", 5)) == 0
+
+
+def test_libyaml_and_pure_python_compose_the_same_located_values():
+    """Briefs and batch files are composed by libyaml first: the values and every
+    line:column must be what the pure-Python loader gives."""
+    import yaml as pyyaml
+
+    from generator import yamlload
+
+    if not hasattr(pyyaml, "CSafeLoader"):
+        pytest.skip("no libyaml")
+    root = Path(__file__).resolve().parent.parent
+    files = [*sorted((root / "tests" / "data" / "briefs").glob("*.yaml")), root / "examples" / "batch.yaml",
+             root / "examples" / "brief.yaml", RICH]
+    for path in files:
+        text = yamlload.read_text_file(path)
+        fast = yamlload.load_yaml_text(text, str(path))
+        slow_loader = pyyaml.CSafeLoader
+        try:
+            del pyyaml.CSafeLoader
+            slow = yamlload.load_yaml_text(text, str(path))
+        finally:
+            pyyaml.CSafeLoader = slow_loader
+        assert (fast.data, fast.marks) == (slow.data, slow.marks), path.name
