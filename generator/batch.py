@@ -637,8 +637,8 @@ def batch_command(batch_path: Path, out_dir: Path, *, fmt: str, jobs: int | None
         state["done"] += 1
         where = progress.console if progress is not None else err
         tail = f" → {r.name}" if r.status == WRITTEN else ""
-        if progress is None:
-            where.print(f"[{state['done']}/{state['total']}] {r.label} … {r.status}{tail}", markup=False)
+        if progress is None:  # a plain line per district: rich's print cost ~0.3 ms a line
+            err.file.write(f"[{state['done']}/{state['total']}] {r.label} … {r.status}{tail}\n")
         if r.status == FAILED:
             where.print(f"{r.label}（第{r.number}个地区）生成失败：{r.message}", markup=False)
         if progress is not None:
