@@ -96,18 +96,14 @@ def agenda_call(item: str) -> str:
     return "请" + text
 
 
-HOST_SKIPS = ("achievements", "problems", "measures")  # the speeches a host calls carry these
-
-
 def brief_items(base: dict[str, Any], voice: str = "") -> list[tuple[str, str]]:
     """(what, text) for every item of the brief that must appear in the draft.
 
-    A 主持词 carries targets, agenda, attendees and prior speakers; achievements,
-    problems and measures belong to the speeches it introduces (kinds.md: no list of tasks).
+    Every kind carries them all (kinds.md rule 1): a 主持词 gives achievements and problems
+    as the meeting's background and the measures inside its second demand. ``voice`` is kept
+    for callers that pass it; it no longer exempts anything.
     """
     items: list[tuple[str, str]] = []
-    if voice == "host":
-        base = {**base, **{k: [] for k in HOST_SKIPS}}
     for a in base["achievements"]:
         items += [("成绩", a["title"]), ("成绩细节", a["detail"]), ("成绩数据", a["figures"])]
     for p in base["problems"]:

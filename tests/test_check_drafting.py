@@ -301,12 +301,18 @@ def test_our_own_unit_leading_is_a_report_not_an_order():
     assert found == ["此项工作由区城管局牵头"]
 
 
-def test_a_host_leaves_achievements_problems_and_measures_to_the_speeches():
+def test_a_host_carries_achievements_and_measures_too():
+    """kinds.md rule 1 holds for every kind: a 主持词 that drops the brief's achievements or
+    measures is reported, and one that carries them (background, second demand) is not."""
     brief = yaml.safe_load((DATA / "brief_exemplar_a.yaml").read_text(encoding="utf-8"))
     brief["achievements"] = ["组织推进有力"]
     brief["measures"] = [{"title": "推进垃圾分类", "points": ["实现全覆盖"]}]
     text = (DATA / "exemplar_a_host.txt").read_text(encoding="utf-8")
-    assert check_text(text, brief=brief) == []
+    lost = [f.excerpt for f in check_text(text, brief=brief) if f.category == "coverage"]
+    assert lost == ["组织推进有力", "推进垃圾分类", "实现全覆盖"]
+    carried = text.replace("现在开会。", "现在开会。\n\n前一阶段，工作取得了积极进展：组织推进有力。", 1)
+    carried = carried.replace("二要", "二要抓好重点任务。今天部署的重点工作，要一件一件抓到位：推进垃圾分类，实现全覆盖。", 1)
+    assert check_text(carried, brief=brief) == []
 
 
 def test_genre_text_on_a_brief_problems_subject_is_elaboration():

@@ -67,6 +67,14 @@ def test_host_recaps_after_the_agenda_with_three_demands(drafts):
             assert text.find("一要", recap) > recap, name
         for target in brief.targets:
             assert target.text in text, name
+        # the meeting's background before the agenda, the brief's tasks inside the second demand
+        agenda_at = text.find(brief.meeting.agenda[0]) if brief.meeting.agenda else len(text)
+        for item in brief.achievements + brief.problems:
+            assert -1 < text.find(item.title) < agenda_at, (name, item.title)
+        second = next(p.plain for p in draft.blocks if p.plain.startswith("二要"))
+        for m in brief.measures:
+            assert m.title in second and all(p in second for p in m.points), (name, m.title)
+            assert not m.owner or f"由{m.owner}牵头" in second, (name, m.owner)
 
 
 def test_byline_and_body_name_the_locality(drafts):

@@ -1,8 +1,8 @@
 """简报遗漏: with --brief, every brief item is in the draft, in its own words (kinds.md rule 1).
 
 Achievements (title, detail, figures), problems, measures (title, points, owner, deadline),
-targets and prior speakers; a 主持词 carries targets, prior speakers, agenda items and
-attendees, and leaves the rest to the speeches it calls (kinds.md, host voice). Text
+targets and prior speakers, in every kind; a 主持词 also carries its agenda items and attendees
+(brief.md: used by 主持词 only). Text
 is compared with punctuation, spaces and markdown removed (so full-width conversion and a
 trailing 。 do not matter); figures are looked for as the generator words them
 (generator.wording: 41500吨 → 4.15万吨) and as written in the brief.
@@ -76,16 +76,15 @@ def _items(brief: Any) -> Iterator[tuple[str, str, list[str], str]]:
     """(item kind, what to show, accepted normalised forms, where-hint) for each brief item;
     details come with no forms and are tested by :func:`detail_present`."""
     meeting = brief.meeting.date
-    host = brief.kind == HOST  # a host calls the speeches that carry these (kinds.md: no task list)
-    for a in () if host else brief.achievements:
+    for a in brief.achievements:
         yield "成绩", a.title, [norm(a.title)], "成绩"
         if a.detail:
             yield "成绩详情", a.detail, [], "成绩"
-    for p in () if host else brief.problems:
+    for p in brief.problems:
         yield "问题", p.title, [norm(p.title)], "问题"
         if p.detail:
             yield "问题详情", p.detail, [], "问题"
-    for m in () if host else brief.measures:
+    for m in brief.measures:
         yield "措施", m.title, [norm(m.title)], "措施"
         for point in m.points:
             yield "措施要点", point, [norm(point)], "措施"
@@ -120,7 +119,7 @@ def check_coverage(reading: Reading) -> list[Finding]:
         if any(f and f in flat for f in forms) or (not forms and detail_present(shown, flat)):
             continue
         findings.append(_missing(reading, what, shown, where))
-    for a in () if brief.kind == HOST else brief.achievements:
+    for a in brief.achievements:
         for f in a.figures:
             missing = _figure_missing(f, flat, sentences)
             if missing:
