@@ -163,3 +163,26 @@ def test_check_finds_nothing_in_the_grid(drafts):
         text = draft_bytes(draft, "md").decode("utf-8")
         found += [(name, f.category, f.excerpt) for f in check_text(text, brief=brief)]
     assert found == []
+
+
+def _measure_sections(draft):
+    """Numbered level-2 paragraphs under each level-1 heading."""
+    sections, current = [], None
+    for b in draft.blocks:
+        if b.kind == "heading" and b.level == 1:
+            current = []
+            sections.append(current)
+        elif b.lead and b.level == 2 and current is not None:
+            current.append(b)
+    return sections
+
+
+def test_every_brief_measure_reads_at_least_as_long_as_any_pack_measure(drafts):
+    """issue 11: the brief is the spine; a stand-alone pack measure never outgrows the brief's own."""
+    for name, (brief, draft) in drafts.items():
+        titles = {m.title for m in brief.measures}
+        for section in _measure_sections(draft):
+            own = [len(b.plain) for b in section if b.lead.rstrip("。") in titles]
+            other = [len(b.plain) for b in section if b.lead.rstrip("。") not in titles]
+            if own and other:
+                assert min(own) >= max(other), (name, min(own), max(other))
