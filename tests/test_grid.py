@@ -150,6 +150,9 @@ def test_no_unit_directs_its_superior(drafts):
             assert "网格" not in text or "统筹指导" not in text, name
         if brief.locality.level in ("街道", "社区"):
             assert "赋予街道" not in text, name
+            # a street or community neither sets budgets nor directs the media or the 纪委监委
+            for word in ("财政预算", "新闻媒体", "宣传部门", "纪检监察机关", "大数据部门", "政协委员"):
+                assert word not in text, (name, word)
 
 
 def test_check_finds_nothing_in_the_grid(drafts):
