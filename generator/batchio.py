@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.brief import KINDS, LOCALITY, MEETING, SPEAKER, TOPICS, brief_fields, clean_text
+from generator.brief import KINDS, LOCALITY, MEETING, SPEAKER, TOPICS, brief_fields
+from generator.briefcheck import clean_text
 from generator.errors import BriefError, Problem
 from generator.textfiles import decode_text, read_limited
 from generator.yamlload import Located, load_yaml_file

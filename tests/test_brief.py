@@ -4,7 +4,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.brief import clean_text, load_brief, parse_brief_text
+from generator.brief import load_brief, parse_brief_text
+from generator.briefcheck import clean_text
 from generator.errors import BriefError
 from tests.conftest import BRIEFS, brief_yaml
 
