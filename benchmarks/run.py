@@ -362,7 +362,7 @@ def write_corpus(folder: Path, size_bytes: int) -> int:
     """Repeat speeches/*.md (under new file names) until the folder holds ``size_bytes``.
 
     Every copy after the first tags each sentence of the body with a copy-specific word, so
-    no two copies are identical: jieba results are memoised per text in ``segment._cut``,
+    no two copies are identical: jieba results are memoised per text in ``roles._cut``,
     and verbatim copies would only measure cache hits.
     """
     folder.mkdir(parents=True, exist_ok=True)

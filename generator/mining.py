@@ -47,15 +47,8 @@ from pathlib import Path
 import yaml
 
 from generator.errors import CorpusError
-from generator.segment import (
-    ROLE_CUES,
-    ROLE_NAMES,
-    ROLES,
-    Section,
-    label_section,
-    segment,
-    tokens,
-)
+from generator.roles import ROLE_CUES, ROLE_NAMES, ROLES, label_section, tokens
+from generator.segment import Section, segment
 from generator.speechfile import iter_speech_paths, read_speech
 
 __all__ = [
