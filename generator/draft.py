@@ -15,7 +15,7 @@ anything else        a body paragraph
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 CN_DIGITS = "零一二三四五六七八九"
 
@@ -127,4 +127,7 @@ def parse_markup(text: str) -> list[Block]:
                 blocks.append(Block("heading", content, level, number))
             continue
         blocks.append(Block("paragraph", line))
+    tops = [i for i, b in enumerate(blocks) if b.level == 1 and b.kind == "heading"]
+    if len(tops) == 1:  # a lone 一、 promises a 二、: a single part keeps its heading, unnumbered
+        blocks[tops[0]] = replace(blocks[tops[0]], number="")
     return blocks

@@ -266,8 +266,8 @@ class Variation:
         """Up to n points of a chosen pack measure: its own subject is allowed, others said before are not."""
         own = self._subjects({k: measure.get(k, "") for k in ("title", "lead")})
         saved, self.seen = self.seen, self.seen - own
-        try:  # the seed orders them too: two districts rarely say the same 二是…
-            return self.shuffle(self.choose(measure.get("points") or [], n))
+        try:  # the seed picks which; the pack's order stays (survey before action, rule before penalty)
+            return self.choose(measure.get("points") or [], n)
         finally:
             self.seen |= saved
 
@@ -275,7 +275,7 @@ class Variation:
         """Pack points that elaborate a brief item: on the brief's own subject by design."""
         saved, self.seen = self.seen, set()
         try:
-            return self.shuffle(self.choose(items, n))
+            return self.choose(items, n)
         finally:
             self.seen |= saved
 

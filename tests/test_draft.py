@@ -16,3 +16,13 @@ def test_parse_markup_numbers_and_resets():
     ]
     assert blocks[0].kind == "salutation"
     assert blocks[5].kind == "paragraph" and blocks[5].lead == "丁。"
+
+
+def test_a_single_part_is_not_numbered():
+    from generator.draft import parse_markup
+
+    one = parse_markup("@ 同志们：\n开场。\n# 下一步打算\n## 甲。\t正文。\n## 乙。\t正文。\n")
+    assert [b.number for b in one if b.level == 1] == [""]
+    assert [b.number for b in one if b.level == 2] == ["（一）", "（二）"]
+    two = parse_markup("# 甲\n# 乙\n")
+    assert [b.number for b in two] == ["一、", "二、"]

@@ -15,7 +15,7 @@ from tests.grid import KINDS, LEVELS, TOPICS, grid, twin
 RENDERER = Renderer(strict=True)
 GRID = grid()
 DIRECTIVE_MARKERS = re.compile(r"各[^。；，：]{0,10}要|此项工作由|要切实|务必")
-STAGE = re.compile(r"冲刺|决战|攻坚阶段")
+STAGE = re.compile(r"冲刺|决战|攻坚阶段|只争朝夕|分秒必争")
 VILLAGE = re.compile(r"村|房前屋后")
 SENTENCE = re.compile(r"[^。！？；\n]+[。！？；]?")
 

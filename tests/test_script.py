@@ -31,7 +31,7 @@ def test_converter_is_cached_per_variant():
 
 
 def test_convert_draft_converts_every_text_field_and_keeps_original():
-    blocks = parse_markup("@ 同志们：\n# 统一思想\n## 强化组织领导。\t各级党委要负责。\n发展软件产业。\n")
+    blocks = parse_markup("@ 同志们：\n# 统一思想\n## 强化组织领导。\t各级党委要负责。\n发展软件产业。\n# 加强领导\n")
     draft = Draft("在全区经济工作会议上的讲话", "区委书记 王明", "2026年5月8日", blocks,
                   kind="部署会", topic="经济发展", locality="东城区")
     out = convert_draft(draft, "s2twp")
