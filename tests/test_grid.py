@@ -189,3 +189,18 @@ def test_every_brief_measure_reads_at_least_as_long_as_any_pack_measure(drafts):
             other = [len(b.plain) for b in section if b.lead.rstrip("。") not in titles]
             if own and other:
                 assert min(own) >= max(other), (name, min(own), max(other))
+
+
+# issue 11 point 4: words of powers a 社区 (居委会) or a 街道 (派出机关) does not have
+BEYOND_LEVEL = {
+    "社区": ("依法责令", "遥感", "一河一策", "审批", "资金安排挂钩", "示范社区", "党委统一领导",
+             "配备数量", "维修资金", "污染源清单", "交叉执法", "规划布局", "党政同责", "厕所革命", "改厕"),
+    "街道": ("审批", "遥感", "一河一策", "依法责令", "资金安排挂钩", "党政同责", "厕所革命", "改厕"),
+}
+
+
+def test_no_words_beyond_the_level_s_powers(drafts):
+    for name, (brief, draft) in drafts.items():
+        words = BEYOND_LEVEL.get(brief.locality.level, ())
+        found = [w for w in words if w in draft.body_text]
+        assert not found, (name, found)
