@@ -25,7 +25,7 @@ from generator.batch import run_batch
 from generator.brief import load_brief
 from generator.draft import Block, Draft, parse_markup
 from generator.render import Renderer
-from generator.writers import docx_base
+from generator.writers import docx_base, docx_words
 from generator.writers.docx import docx_bytes, write_docx
 from generator.writers.docx_zip import Member, zip_bytes
 from tests.conftest import BRIEFS
@@ -209,3 +209,58 @@ def test_batch_docx_jobs_1_equals_jobs_2(tmp_path):
         assert report.count("已写入") == len(names)
         outputs.append({p.name: p.read_bytes() for p in out.glob("*.docx")})
     assert len(outputs[0]) == len(names) and outputs[0] == outputs[1]
+
+
+# --- title words without jieba's start-up -------------------------------------------
+
+TITLES = [
+    "在城关街道城市精细化管理工作推进会上的讲话",
+    "在全县农村人居环境整治提升动员部署会上的讲话",
+    "在全市城市管理工作半年总结暨下半年工作部署会上的讲话",
+    "在2026年全区“双创”工作推进会（第3次）上的讲话——AB区 v2.0 版",
+    "关于进一步加强城市管理和人居环境整治工作的讲话　第二部分\t附件&说明",
+    "在 ABC123 街道 x 会议上的讲话，……！",
+]
+CJK = st.text(st.sampled_from(list("在全区县市街道城乡管理工作推进部署动员会上的讲话暨总结半年文明创建"
+                                   "生态环境保护社区治理精细化农村人居整治提升座谈发言主持词长江黄河AB12 -·、")),
+              max_size=40)
+
+
+@pytest.fixture(scope="module")
+def jieba_dt():
+    import jieba
+
+    jieba.setLogLevel(60)
+    jieba.initialize()
+    return jieba.dt
+
+
+def test_dictionary_total_and_frequencies_are_jiebas(jieba_dt):
+    dictionary = docx_words._dictionary()
+    assert dictionary is not None and dictionary.total == jieba_dt.total
+    for title in TITLES:
+        freq = dictionary.prefix_freq(title)
+        subs = {title[i:j] for i in range(len(title)) for j in range(i + 1, len(title) + 1)}
+        assert freq == {s: jieba_dt.FREQ[s] for s in subs if s in jieba_dt.FREQ}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.sampled_from(TITLES), CJK))
+def test_title_words_are_jiebas(jieba_dt, text):
+    dictionary = docx_words._dictionary()
+    ours = list(docx_words._cut(text, dictionary.prefix_freq(text), dictionary.total))
+    assert ours == list(jieba_dt.cut(text, HMM=False))
+
+
+@pytest.mark.parametrize("data", [b"", b"a 1 n\n\nb 2 n\n", b"a 1 n\nb x n\n", b"a  1 n\n",
+                                  b" a 1 n\n", b"a\n", b"a 1 n\r\n"])
+def test_a_dictionary_outside_the_plain_format_is_refused(data):
+    with pytest.raises(ValueError):
+        docx_words.Dictionary(data)
+
+
+def test_dictionary_reads_lines_as_jieba_does():
+    d = docx_words.Dictionary(b"ab 3 n\nabc 5 v\nab 7\nb 1 n\nx 2 n")
+    assert d.total == 18
+    assert d.lines_of("a") == [("ab", 3), ("abc", 5), ("ab", 7)]
+    assert d.prefix_freq("abd") == {"a": 0, "ab": 7, "b": 1}

@@ -6,11 +6,11 @@ speech title is broken by hand at a phrase boundary into balanced lines.
 
 from __future__ import annotations
 
-import logging
 import math
 import re
 
 from generator.writers.docx_style import TITLE_LINE_CHARS
+from generator.writers.docx_words import words
 
 TITLE_DP_MAX = 4 * TITLE_LINE_CHARS  # longer titles use the linear layout
 
@@ -118,13 +118,10 @@ def _title_breaks(title: str) -> dict[int, float]:
 
 
 def _word_boundaries(text: str) -> set[int]:
-    """Word boundaries from jieba (a project dependency), loaded only for long titles."""
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
+    """Word boundaries from jieba's dictionary (a project dependency), for long titles only."""
     bounds: set[int] = set()
     pos = 0
-    for word in jieba.cut(text, HMM=False):
+    for word in words(text):
         pos += len(word)
         bounds.add(pos)
     return bounds
