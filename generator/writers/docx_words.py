@@ -74,37 +74,45 @@ class Dictionary:
         self._order = np.argsort(key, kind="stable")
         self._keys = key[self._order]
         self._starts, self._ends = starts, ends
-        self._groups: dict[str, list[tuple[str, int]]] = {}
+        self._groups: dict[str, tuple[dict[str, int], set[str]]] = {}
 
     def lines_of(self, first: str) -> list[tuple[str, int]]:
         """(word, count) of the lines whose word starts with ``first``, in file order."""
+        key = int.from_bytes(first.encode("utf-8"), "big")
+        lo, hi = (int(i) for i in self._keys.searchsorted([key, key + 1]))
+        found = []
+        for j in self._order[lo:hi]:
+            line = self.data[self._starts[j]:self._ends[j]].strip().decode("utf-8")
+            word, count = line.split(" ")[:2]  # Tokenizer.gen_pfdict
+            found.append((word, int(count)))
+        return found
+
+    def _group(self, first: str) -> tuple[dict[str, int], set[str]]:
+        """The words starting with ``first`` (the last line of a word wins) and their
+        proper prefixes: jieba's FREQ for that character, read once."""
         if first not in self._groups:
-            key = int.from_bytes(first.encode("utf-8"), "big")
-            lo, hi = (int(i) for i in self._keys.searchsorted([key, key + 1]))
-            found = []
-            for j in self._order[lo:hi]:
-                line = self.data[self._starts[j]:self._ends[j]].strip().decode("utf-8")
-                word, count = line.split(" ")[:2]  # Tokenizer.gen_pfdict
-                found.append((word, int(count)))
-            self._groups[first] = found
+            counts: dict[str, int] = {}
+            prefixes: set[str] = set()
+            for word, count in self.lines_of(first):
+                counts[word] = count
+                prefixes.update(word[:end] for end in range(1, len(word)))
+            self._groups[first] = (counts, prefixes)
         return self._groups[first]
 
     def prefix_freq(self, text: str) -> dict[str, int]:
-        """jieba's FREQ restricted to substrings of ``text``: a word's count (the last
-        line wins), or 0 for a prefix of a longer word; other substrings absent."""
-        groups = [self.lines_of(first) for first in sorted(set(text))]
-        longest = max((len(word) for group in groups for word, _ in group), default=1)
-        subs = {text[i:i + n] for i in range(len(text)) for n in range(1, longest + 1)}
+        """jieba's FREQ restricted to substrings of ``text``: a word's count, or 0 for
+        a prefix of a longer word; other substrings absent."""
         freq: dict[str, int] = {}
-        for group in groups:
-            for word, count in group:
-                if word in subs:
-                    freq[word] = count
-                for end in range(1, len(word)):
-                    prefix = word[:end]
-                    if prefix not in subs:
-                        break
-                    freq.setdefault(prefix, 0)
+        for i, first in enumerate(text):
+            counts, prefixes = self._group(first)
+            for end in range(i + 1, len(text) + 1):
+                sub = text[i:end]
+                if sub in counts:
+                    freq[sub] = counts[sub]
+                elif sub in prefixes:
+                    freq[sub] = 0
+                else:
+                    break  # no longer word starts with a string that is not a prefix
         return freq
 
 
