@@ -6,6 +6,7 @@ speech title is broken by hand at a phrase boundary into balanced lines.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 
@@ -29,6 +30,16 @@ def split_title(title: str, width: int = TITLE_LINE_CHARS) -> list[str]:
     "…工作会议" / "上的讲话"); otherwise any word boundary. Lines stay within
     ``width`` characters where possible and are as even as the breaks allow.
     """
+    return list(_split_title(title, width))
+
+
+@functools.lru_cache(maxsize=256)
+def _split_title(title: str, width: int) -> tuple[str, ...]:
+    """split_title, remembered: a batch's drafts mostly share one title."""
+    return tuple(_layout_title(title, width))
+
+
+def _layout_title(title: str, width: int) -> list[str]:
     title = title.strip()
     if len(title) <= width:
         return [title]
