@@ -58,8 +58,9 @@ what python-docx would serialise for the same paragraphs (the tests build both
 and compare the bytes).
 
 Modules: ``docx_style`` (metrics, fonts, styles), ``docx_title`` (title line
-breaks), ``docx_base`` (the template, via python-docx), ``docx_zip`` (the
-deterministic zip), this one (paragraphs and the public API).
+breaks) with ``docx_words`` (jieba's words without starting jieba), ``docx_base``
+(the template, via python-docx), ``docx_zip`` (the deterministic zip), this one
+(paragraphs and the public API).
 """
 
 from __future__ import annotations
