@@ -109,14 +109,16 @@ class Variation:
         if not isinstance(item, dict):
             return _static_text(self.banned, self.once, item if isinstance(item, str) else str(item))
         key = id(item)
-        found = self.memo.get(key)
+        hit = self.memo.get(key)
+        found = hit[1] if hit is not None and hit[0] is item else None
         if found is None:
             from generator.wording import topic_bigrams
 
             text = "".join(str(item.get(k, "")) for k in ("title", "lead", "body", "detail"))
             title = topic_bigrams(str(item["title"])) if _is_task(item) else frozenset()
             subjects = _found(self.once, text) if self.once is not None else frozenset()
-            found = self.memo[key] = (False, subjects, title)
+            found = (False, subjects, title)
+            self.memo[key] = (item, found)
         return found
 
     def _subjects(self, item: Any) -> frozenset[str]:

@@ -62,3 +62,20 @@ def test_list_lead_ins_are_not_used_for_one_item():
     pools = {"intro": ["主要体现在以下几个方面。", "主要有：", "工作取得了积极进展。"]}
     for seed in range(20):
         assert Variation(seed, pools).pick("intro", 1) == "工作取得了积极进展。"
+
+
+def test_memo_never_answers_for_another_item_at_a_reused_address():
+    """The memo is keyed by id(); a freed item's id can be reused by a new one (seen in
+    batch workers: one district's draft changed with the worker's memory history)."""
+    import re
+
+    memo: dict = {}
+    v = Variation(1, {}, once=re.compile("试金石|硬骨头"), memo=memo)
+    for _ in range(200):
+        first = {"title": "甲", "body": "这是试金石"}
+        assert v._static(first)[1] == frozenset({"试金石"})
+        key = id(first)
+        del first
+        second = {"title": "乙", "body": "啃下硬骨头"}  # often lands at the freed address
+        assert v._static(second)[1] == frozenset({"硬骨头"}), key == id(second)
+        del second
