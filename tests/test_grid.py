@@ -137,10 +137,10 @@ def test_two_districts_share_few_sentences(drafts, capsys):
     worst = max(overlaps)
     with capsys.disabled():
         print(f"\ntwo-district sentence overlap over {len(overlaps)} pairs: mean {mean:.1%}, max {worst[0]:.1%} ({worst[1]}), {len(over)} pairs above 25%: {[n for _, n in over]}")
-    # kinds.md asks for at most a quarter of shared sentences; the mean meets it, the
-    # worst pairs (short 主持词, whose genre sentences are few) do not yet: see README
-    assert mean <= 0.25, mean
-    assert worst[0] <= 0.5, worst
+    # issue 11: every pair at most a quarter shared. The seed picks pack items, their
+    # order, headings (titles:), leads and wording; the pools are sized for 300 pairs
+    assert mean <= 0.12, mean
+    assert worst[0] <= 0.25, (worst, [n for _, n in over])
 
 
 def test_no_unit_directs_its_superior(drafts):
