@@ -265,7 +265,10 @@ class Variation:
 
     def points(self, measure: dict[str, Any], n: int) -> list[str]:
         """Up to n points of a chosen pack measure: its own subject is allowed, others said before are not."""
-        own = self._subjects({k: measure.get(k, "") for k in ("title", "lead")})
+        # not through _static: its memo is keyed by id(), and a throwaway dict's id is reused
+        # by the next one, which then got this measure's words (output varied with render order)
+        text = "".join(str(measure.get(k, "")) for k in ("title", "lead"))
+        own = _found(self.once, text) if self.once is not None else frozenset()
         saved, self.seen = self.seen, self.seen - own
         try:  # the seed picks which; the pack's order stays (survey before action, rule before penalty)
             return self.choose(measure.get("points") or [], n)
