@@ -31,7 +31,7 @@ MIN_SHARED = 2  # topic bigrams a pack item must share with a brief item to elab
 RARE = 3  # a bigram found in at most this many pack points names a subject
 VERBISH = frozenset("管控 格管 格落 格执 实行 推行 实施 建立 组织 全面 大力 着力 切实 有效 进一步 清理 及时 开展 加大 做好 抓好".split())
 CLASH = 2  # shared bigrams that make pack praise contradict a brief problem (and back)
-NEAR = 0.6  # a pack item scoring this share of the best match is on the same subject too
+NEAR = 0.75  # a pack item scoring this share of the best match is on the same subject too
 MATCHES = 3  # pack items at most that may elaborate one brief item (the seed picks among their material)
 
 
@@ -54,7 +54,9 @@ def _matches(grams: frozenset[str], items: list[dict[str, Any]], taken: set[int]
         return []
     scored.sort()
     best = -scored[0][0]
-    chosen = [i for s, i in scored[:MATCHES] if -s >= best * NEAR]
+    first = items[scored[0][1]]["_grams"]  # a near match is on the best match's subject too
+    chosen = [i for s, i in scored[:MATCHES]
+              if i == scored[0][1] or (-s >= best * NEAR and len(items[i]["_grams"] & first) > MIN_SHARED)]
     taken.update(chosen)
     return [items[i] for i in chosen]
 
@@ -97,8 +99,9 @@ def plan(base: dict[str, Any], pack: dict[str, Any], voice: str) -> dict[str, An
         lead: list[str] = []
         mine = [_grams(p) for p in m["points"]]
         title_grams = topic_bigrams(m["title"])
-        for match in matches:  # the best match's material first, then the near ones'
-            extra += [p for p in match["points"] if p not in extra
+        for rank, match in enumerate(matches):  # the best match's material first, then the near ones'
+            said = [topic_bigrams(x) for x in extra] if rank else []  # a near match adds, never repeats
+            extra += [p for p in match["points"] if p not in extra and not _restates_any(p, said)
                       and not _restates_any(p, mine) and not _restates_title(p, title_grams)]
             if voice == "directive":
                 lead += [s for s in match.get("lead") or [] if s not in lead]
