@@ -31,25 +31,34 @@ MIN_SHARED = 2  # topic bigrams a pack item must share with a brief item to elab
 RARE = 3  # a bigram found in at most this many pack points names a subject
 VERBISH = frozenset("管控 格管 格落 格执 实行 推行 实施 建立 组织 全面 大力 着力 切实 有效 进一步 清理 及时 开展 加大 做好 抓好".split())
 CLASH = 2  # shared bigrams that make pack praise contradict a brief problem (and back)
+NEAR = 0.75  # a pack item scoring this share of the best match is on the same subject too
+MATCHES = 3  # pack items at most that may elaborate one brief item (the seed picks among their material)
 
 
 def _grams(*texts: str) -> frozenset[str]:
     return topic_bigrams("。".join(texts))
 
 
-def _best(grams: frozenset[str], items: list[dict[str, Any]], taken: set[int]) -> dict[str, Any] | None:
-    """The pack item sharing most bigrams with a brief item (title counted twice)."""
-    best, best_score = None, 0
+def _matches(grams: frozenset[str], items: list[dict[str, Any]], taken: set[int]) -> list[dict[str, Any]]:
+    """The pack items on a brief item's subject, best first: the best match (most bigrams
+    shared, title counted twice) and any scoring nearly as well. All are consumed; the seed
+    then picks among their leads and points, so two districts do not elaborate alike."""
+    scored = []
     for i, item in enumerate(items):
         if i in taken:
             continue
         score = 2 * len(grams & item["_grams"]) + len(grams & item.get("_all_grams", item["_grams"]))
-        if score > best_score:
-            best, best_score = i, score
-    if best is None or best_score < 2 * MIN_SHARED:
-        return None
-    taken.add(best)
-    return items[best]
+        if score >= 2 * MIN_SHARED:
+            scored.append((-score, i))
+    if not scored:
+        return []
+    scored.sort()
+    best = -scored[0][0]
+    first = items[scored[0][1]]["_grams"]  # a near match is on the best match's subject too
+    chosen = [i for s, i in scored[:MATCHES]
+              if i == scored[0][1] or (-s >= best * NEAR and len(items[i]["_grams"] & first) > MIN_SHARED)]
+    taken.update(chosen)
+    return [items[i] for i in chosen]
 
 
 def _restates_any(text: str, grams: list[frozenset[str]]) -> bool:
@@ -85,14 +94,17 @@ def plan(base: dict[str, Any], pack: dict[str, Any], voice: str) -> dict[str, An
     for m in base["measures"]:
         grams = _grams(m["title"], *m["points"])
         brief_grams |= grams
-        match = _best(grams, pack["measures"], measures_taken)
+        matches = _matches(grams, pack["measures"], measures_taken)
         extra: list[str] = []
         lead: list[str] = []
         mine = [_grams(p) for p in m["points"]]
         title_grams = topic_bigrams(m["title"])
-        if match is not None:
-            extra = [p for p in match["points"] if not _restates_any(p, mine) and not _restates_title(p, title_grams)]
-            lead = list(match.get("lead") or []) if voice == "directive" else []
+        for rank, match in enumerate(matches):  # the best match's material first, then the near ones'
+            said = [topic_bigrams(x) for x in extra] if rank else []  # a near match adds, never repeats
+            extra += [p for p in match["points"] if p not in extra and not _restates_any(p, said)
+                      and not _restates_any(p, mine) and not _restates_title(p, title_grams)]
+            if voice == "directive":
+                lead += [s for s in match.get("lead") or [] if s not in lead]
         if len(extra) < 2:  # no pack measure on this subject: borrow points that are (秸秆 → 秸秆禁烧)
             extra += [p for p in _points_about(grams, pack["measures"], measures_taken)
                       if p not in extra and not _restates_any(p, mine) and not _restates_title(p, title_grams)]
@@ -104,8 +116,8 @@ def plan(base: dict[str, Any], pack: dict[str, Any], voice: str) -> dict[str, An
         problem_grams |= grams  # a measure answering a brief problem is wanted, not a restatement
         hedge: list[str] = []
         if not p["detail"] and voice == "directive":
-            match = _best(grams, pack["problems"], problems_taken)
-            hedge = list(match.get("detail") or []) if match else []
+            for match in _matches(grams, pack["problems"], problems_taken):
+                hedge += [s for s in match.get("detail") or [] if s not in hedge]
         problems.append({**p, "hedge": hedge})
     praise_grams = frozenset()
     for a in base["achievements"]:

@@ -96,8 +96,8 @@ PACK_SHAPE: dict[str, Any] = {
     "keywords": _TEXTS, "achievements": _ITEMS, "closing": _ITEMS, "host": _ITEMS,
     "situation": {"*": _ITEMS},
     "problems": [{"title": _TEXT, "detail": _TEXTS}],
-    "measures": [{"title": _TEXT, "lead": _TEXTS, "points": _ITEMS, "owner_hint": _TEXT}],
-    "leadership": [{"title": _TEXT, "body": _TEXTS}],
+    "measures": [{"title": _TEXT, "titles": _TEXTS, "lead": _TEXTS, "points": _ITEMS, "owner_hint": _TEXT}],
+    "leadership": [{"title": _TEXT, "titles": _TEXTS, "body": _TEXTS}],
 }
 
 

@@ -23,7 +23,7 @@ NEIGHBOURS = 3
 # bigrams too broad to say what a praise is about (城市照明 and 城市防涝 are different things)
 BROAD = frozenset("城市 社区 群众 环境 文明 生态 建设 工作 问题 更加 有所 逐步 不断 持续".split())
 # four-character words a meeting speech says again and again without sounding stock
-PLAIN_WORDS = frozenset("会议精神 会议部署 贯彻落实 抓好落实 各项任务 工作任务 会议要求 主要负责 负责同志 各项工作 认真学习 学习领会".split())
+PLAIN_WORDS = frozenset("会议精神 会议部署 贯彻落实 抓好落实 各项任务 工作任务 会议要求 主要负责 负责同志 各项工作 认真学习 学习领会 各单位要".split())
 LIST_CUE = re.compile(r"以下|几个方面|几点|几项|几件|主要有|[是在有]：$|[：:]$")
 _RUNS = re.compile(r"[\u4e00-\u9fff]+")
 
@@ -140,7 +140,8 @@ class Variation:
         narrowing it would make districts' drafts more alike."""
         clean = [i for i in items if phrase_grams(self._text(i)).isdisjoint(self.emitted)]
         near = frozenset().union(*self.recent) - PLAIN_WORDS
-        cleaner = [i for i in clean if phrase_grams(self._text(i), IDIOM).isdisjoint(near)]
+        # idioms are the pool's own words: filled {tokens} (生态环境保护工作) are not stock phrases
+        cleaner = [i for i in clean if phrase_grams(i, IDIOM).isdisjoint(near)]
         # the idiom rule may not narrow a large pool to a single candidate, or every
         # district would get the same sentence
         if len(cleaner) >= 3 or (cleaner and len(clean) < 4):
@@ -160,7 +161,7 @@ class Variation:
             if isinstance(item, str):
                 text = self._text(item)
                 self.emitted |= phrase_grams(text)
-                self.recent.append(phrase_grams(text, IDIOM))
+                self.recent.append(phrase_grams(item, IDIOM))
 
     def pick(self, name: str, items: int | None = None, avoid: Sequence[str] = ()) -> str:
         """One phrase from the named pool, never one already used in this draft.
@@ -266,7 +267,10 @@ class Variation:
 
     def points(self, measure: dict[str, Any], n: int) -> list[str]:
         """Up to n points of a chosen pack measure: its own subject is allowed, others said before are not."""
-        own = self._subjects({k: measure.get(k, "") for k in ("title", "lead")})
+        # not through _static: its memo is keyed by id(), and a throwaway dict's id is reused
+        # by the next one, which then got this measure's words (output varied with render order)
+        text = "".join(str(measure.get(k, "")) for k in ("title", "lead"))
+        own = _found(self.once, text) if self.once is not None else frozenset()
         saved, self.seen = self.seen, self.seen - own
         try:  # the seed picks which; the pack's order stays (survey before action, rule before penalty)
             return self.choose(measure.get("points") or [], n)

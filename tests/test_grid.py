@@ -137,9 +137,11 @@ def test_two_districts_share_few_sentences(drafts, capsys):
     worst = max(overlaps)
     with capsys.disabled():
         print(f"\ntwo-district sentence overlap over {len(overlaps)} pairs: mean {mean:.1%}, max {worst[0]:.1%} ({worst[1]}), {len(over)} pairs above 25%: {[n for _, n in over]}")
-    # kinds.md asks for at most a quarter of shared sentences; the mean meets it, the
-    # worst pairs (short 主持词, whose genre sentences are few) do not yet: see README
-    assert mean <= 0.25, mean
+    # issue 11 asks every pair to share at most a quarter. The seed picks pack items, their
+    # order, headings (titles:), leads and wording. Not met yet: level tags leave 社区 and
+    # 街道 drafts thin pools (most pairs above 25 % are theirs) and a random pair of seeds
+    # leaves a tail; the gate holds today's mean and worst case until pools grow
+    assert mean <= 0.15, mean
     assert worst[0] <= 0.5, worst
 
 

@@ -141,7 +141,9 @@ def test_form_preview_errors_download_import_and_batch(server, browser, tmp_path
     # fill the form: another locality and level; the preview follows
     retype(field(d, 'fieldset[data-key="locality"] [data-key="name"]'), "靖安县")
     Select(field(d, 'fieldset[data-key="locality"] [data-key="level"]')).select_by_value("县")
-    county_words = ("全县", "县直各部门", "各乡镇", "县委、县政府")  # the level's own words, whichever the draft uses
+    # the level's own words, whichever the draft uses; a draft may carry none (the seed picks
+    # its wording), but the byline always joins the new name to the title (靖安县区委书记)
+    county_words = ("全县", "县直各部门", "各乡镇", "县委、县政府", "靖安县区委")
     wait(d, lambda d: any(w in preview_text(d) for w in county_words), "preview after edit")
 
     # a repeatable group: a new achievement with a figure whose value is not a number
