@@ -22,7 +22,7 @@ from generator.kinds import VOICE_NAMES, VOICES
 from generator.wording import topic_bigrams
 
 LEVELS = ("市", "区", "县", "街道", "乡镇", "社区")
-VILLAGE_WORDS = re.compile(r"村|房前屋后")
+VILLAGE_WORDS = re.compile(r"村|房前屋后|乡贤|农户|农家|畜禽|散养|秸秆")  # words of places that govern villages
 STAGE_WORDS = re.compile(r"冲刺|决战|攻坚阶段|最后阶段|最后关头|收官|只争朝夕|分秒必争")  # near a deadline only
 SECTION_VOICES = {
     "situation": ("directive",),

@@ -16,7 +16,7 @@ RENDERER = Renderer(strict=True)
 GRID = grid()
 DIRECTIVE_MARKERS = re.compile(r"各[^。；，：]{0,10}要|此项工作由|要切实|务必")
 STAGE = re.compile(r"冲刺|决战|攻坚阶段|只争朝夕|分秒必争")
-VILLAGE = re.compile(r"村|房前屋后")
+VILLAGE = re.compile(r"村|房前屋后|乡贤|农户|农家|畜禽|散养|秸秆")
 SENTENCE = re.compile(r"[^。！？；\n]+[。！？；]?")
 
 
