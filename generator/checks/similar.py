@@ -242,6 +242,7 @@ def _twins_of_sets(sets: list[np.ndarray], threshold: float, width: int,
     pairs: list[tuple[int, int, float]] = []
     found = (_candidates_blockwise(sig, floor, (threshold, counts)) if counts is not None
              and finder is _candidates_blockwise else finder(sig, floor))
+    checked: list[tuple[int, int]] = []
     for i, j in found:
         a, b = sets[i], sets[j]
         if not len(a) or not len(b):
@@ -249,12 +250,86 @@ def _twins_of_sets(sets: list[np.ndarray], threshold: float, width: int,
         small, large = sorted((len(a), len(b)))
         if small <= threshold * large:
             continue  # Jaccard ≤ |small| / |large|
-        inter = sorted_overlap(a, b)
-        sim = inter / (len(a) + len(b) - inter)
+        checked.append((i, j))
+    for (i, j), inter in zip(checked, pair_overlaps(sets, checked), strict=True):
+        sim = inter / (len(sets[i]) + len(sets[j]) - inter)
         if sim > threshold:
             pairs.append((i, j, sim))
     pairs.sort()
     return pairs
+
+
+BITSET_BYTES = 32 * 1024 * 1024  # bit-set rows of the sets being confirmed; beyond, pair by pair
+BUCKET_BITS = 20  # hash table of the column numbers (8 MB)
+
+
+def pair_overlaps(sets: list[np.ndarray], pairs: list[tuple[int, int]]) -> list[int]:
+    """``sorted_overlap(sets[i], sets[j])`` for every pair, without a binary search per pair.
+
+    A batch confirms tens of thousands of pairs of ~2,500 hashes each. Each hash gets a
+    column number (its bucket in a hash table, or, for the few that collide, a number of
+    their own), columns only one set has are dropped (they never add to an intersection),
+    and each set becomes a row of bits: an intersection is then a popcount of AND-ed
+    words. Exact: the numbering is one-to-one. Falls back to pair by pair when there are
+    few pairs, or when the rows would not fit in :data:`BITSET_BYTES`.
+    """
+    import numpy as np
+
+    if len(pairs) < 64:
+        return [sorted_overlap(sets[i], sets[j]) for i, j in pairs]
+    used = sorted({x for pair in pairs for x in pair})
+    mask = np.uint64((1 << BUCKET_BITS) - 1)
+    table = np.zeros(1 << BUCKET_BITS, dtype=np.uint64)
+    buckets = [(sets[x] & mask).astype(np.intp) for x in used]
+    for x, b in zip(used, buckets, strict=True):
+        table[b] = sets[x]  # the last write wins: that hash owns the bucket
+    owns = [table[b] == sets[x] for x, b in zip(used, buckets, strict=True)]
+    strays = np.unique(np.concatenate([sets[x][~o] for x, o in zip(used, owns, strict=True)]))
+    columns: list[np.ndarray] = []
+    for x, b, o in zip(used, buckets, owns, strict=True):
+        col = b.copy()
+        col[~o] = (1 << BUCKET_BITS) + np.searchsorted(strays, sets[x][~o])
+        columns.append(col)
+    count = np.zeros((1 << BUCKET_BITS) + len(strays), dtype=np.int32)
+    for col in columns:
+        count[col] += 1  # a set's columns are distinct: no repeated index
+    shared = count >= 2
+    width = int(np.count_nonzero(shared))
+    words = max(1, (width + 63) // 64)
+    if len(used) * words * 8 > BITSET_BYTES:
+        return [sorted_overlap(sets[i], sets[j]) for i, j in pairs]
+    renumber = (np.cumsum(shared) - 1).astype(np.intp)
+    packed = np.zeros((len(used), words), dtype=np.uint64)
+    bits = np.zeros(words * 64, dtype=bool)
+    for r, col in enumerate(columns):
+        on = renumber[col[shared[col]]]
+        bits[on] = True
+        packed[r] = np.packbits(bits, bitorder="little").view(np.uint64)
+        bits[on] = False
+    row = {x: r for r, x in enumerate(used)}
+    out = [0] * len(pairs)
+    by_first: dict[int, list[int]] = {}
+    for k, (i, _) in enumerate(pairs):
+        by_first.setdefault(i, []).append(k)
+    for i, ks in by_first.items():
+        others = packed[[row[pairs[k][1]] for k in ks]] & packed[row[i]]
+        for k, n in zip(ks, _popcount_rows(others).tolist(), strict=True):
+            out[k] = n
+    return out
+
+
+_BYTE_BITS: list[np.ndarray] = []
+
+
+def _popcount_rows(words: np.ndarray) -> np.ndarray:
+    """Set bits per row of a 2-D uint64 array."""
+    import numpy as np
+
+    if hasattr(np, "bitwise_count"):  # numpy >= 2.0
+        return np.bitwise_count(words).sum(axis=1, dtype=np.int64)
+    if not _BYTE_BITS:
+        _BYTE_BITS.append(np.array([bin(v).count("1") for v in range(256)], dtype=np.int64))
+    return _BYTE_BITS[0][words.view(np.uint8)].sum(axis=1)
 
 
 def twin_partners(texts: list[str], threshold: float = 0.5, k: int = 5,
