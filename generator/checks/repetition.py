@@ -11,10 +11,11 @@ Word lists live in generator/data/repetition.yaml, validated when first used.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
+from itertools import chain
 from typing import Any
 
 from generator.checks.model import ERROR, WARNING, Finding
@@ -44,6 +45,8 @@ STOP_BIGRAMS = GENERIC_BIGRAMS | frozenset(
     "群众 居民 社区 街道 全区 全县 全市 全镇 我区 我县 我市".split()
 )
 CJK = re.compile(r"[\u4e00-\u9fff]+")
+CJK_PAIR = re.compile(r"(?=([\u4e00-\u9fff]{2}))")  # every two CJK characters in a row, overlapping
+CLAUSE_MEMO = 16384  # clause texts remembered: a batch's drafts share most of their clauses
 
 
 @dataclass(frozen=True)
@@ -128,10 +131,8 @@ def rules() -> Rules:
 
 
 def bigrams(text: str) -> frozenset[str]:
-    grams = set()
-    for run in CJK.findall(text):
-        grams.update(run[i:i + 2] for i in range(len(run) - 1))
-    return frozenset(grams - STOP_BIGRAMS)
+    """Character bigrams inside runs of CJK characters, less the stop bigrams."""
+    return frozenset(set(CJK_PAIR.findall(text)) - STOP_BIGRAMS)
 
 
 def dice(a: frozenset[str], b: frozenset[str]) -> float:
@@ -172,6 +173,33 @@ def _around(text: str, start: int, end: int, pad: int = 10) -> str:
     return text[a:b].strip("#* ")
 
 
+ClauseFacts = tuple[str, bool, frozenset[str], frozenset[int], frozenset[frozenset[int]]]
+_memo: dict[str, ClauseFacts] = {}
+_memo_rules: list[Rules] = []
+
+
+def clause_facts(raw: str, r: Rules) -> ClauseFacts:
+    """What :func:`_same_idea` reads of one clause: its text without the salutation, whether
+    it takes part (not genre text that repeats by design), its bigrams, subjects and subject
+    pairs. Remembered by text: 3,000 drafts of one batch share all but a few thousand clauses.
+    """
+    if not _memo_rules or _memo_rules[0] is not r:
+        _memo.clear()
+        _memo_rules[:] = [r]
+    got = _memo.get(raw)
+    if got is None:
+        text = SALUTATION_RE.sub("", raw)
+        keep = len(text) > 1 and not EXEMPT_RE.search(text)
+        topics = frozenset(r.subject_of[w] for w in r.subject_re.findall(text)) if keep else frozenset()
+        # a phrase names only subjects the clause names: one subject makes no pair
+        pairs = _phrase_pairs(text, r) if len(topics) > 1 else frozenset()
+        got = (text, keep, bigrams(text) if keep else frozenset(), topics, pairs)
+        if len(_memo) >= CLAUSE_MEMO:
+            del _memo[next(iter(_memo))]  # the oldest
+        _memo[raw] = got
+    return got
+
+
 def _same_idea(reading: Reading, r: Rules) -> list[Finding]:
     """Pairs of clauses on one idea; each later clause is reported once, against its first twin.
 
@@ -179,34 +207,37 @@ def _same_idea(reading: Reading, r: Rules) -> list[Finding]:
     are capped, so a hostile draft of thousands of alike clauses stays linear.
     """
     clauses = []
+    grams: list[frozenset[str]] = []
+    topics: list[frozenset[int]] = []
+    pairs: list[frozenset[frozenset[int]]] = []
+    title_line = reading.title_line
     for c in reading.clauses:
-        text = SALUTATION_RE.sub("", c.text)
-        if len(text) > 1 and not EXEMPT_RE.search(text) and c.para != reading.title_line:
-            clauses.append(replace(c, text=text))
-    grams = [bigrams(c.text) for c in clauses]
-    topics = [frozenset(r.subject_of[w] for w in r.subject_re.findall(c.text)) for c in clauses]
-    pairs = [_phrase_pairs(c.text, r) for c in clauses]
+        text, keep, g, t, p = clause_facts(c.text, r)
+        if keep and c.para != title_line:
+            clauses.append(c if text == c.text else replace(c, text=text))
+            grams.append(g)
+            topics.append(t)
+            pairs.append(p)
     from_brief = _brief_clauses(clauses, reading)
-    by_gram: dict[str, list[int]] = defaultdict(list)
-    by_topic: dict[int, list[int]] = defaultdict(list)
+    by_gram: dict[str, list[int]] = {}
+    by_topic: dict[int, list[int]] = {}
     by_text: dict[str, int] = {}
     findings: list[Finding] = []
     for j, clause in enumerate(clauses):
+        mine = grams[j]
         key = clause.text.rstrip("。！？；")
-        first = by_text.setdefault(key, j) if len(grams[j]) >= 3 else j
+        first = by_text.setdefault(key, j) if len(mine) >= 3 else j
         candidates: set[int] = {first} if first != j else set()
         for t in topics[j]:
-            candidates.update(by_topic[t])
-        if len(grams[j]) >= MIN_BIGRAMS:
-            shared: dict[int, int] = defaultdict(int)
-            for g in grams[j]:
-                for i in by_gram[g]:
-                    shared[i] += 1
-            need = NEAR_DUPLICATE * len(grams[j]) / 2
+            candidates.update(by_topic.get(t, ()))
+        if len(mine) >= MIN_BIGRAMS:
+            shared = Counter(chain.from_iterable([by_gram[g] for g in mine if g in by_gram]))
+            need = NEAR_DUPLICATE * len(mine) / 2
             candidates.update(i for i, n in shared.items() if n >= need)
         if from_brief[j]:
             candidates -= {i for i in candidates if from_brief[i]}  # the brief's own words, twice
-        hit = _first_twin(j, sorted(candidates), clauses, grams, topics, pairs, from_brief, r)
+        hit = _first_twin(j, sorted(candidates), clauses, grams, topics, pairs, from_brief, r) \
+            if candidates else None
         if hit is not None:
             i, why, severity = hit
             findings.append(Finding(
@@ -214,12 +245,14 @@ def _same_idea(reading: Reading, r: Rules) -> list[Finding]:
                 f"与前文“{excerpt(clauses[i], 24)}”{why}，一个意思一篇只说一次，请删去或合并",
             ))
         for t in topics[j]:
-            if len(by_topic[t]) < INDEX_CAP:
-                by_topic[t].append(j)
-        if len(grams[j]) >= MIN_BIGRAMS:
-            for g in grams[j]:
-                if len(by_gram[g]) < INDEX_CAP:
-                    by_gram[g].append(j)
+            posted = by_topic.setdefault(t, [])
+            if len(posted) < INDEX_CAP:
+                posted.append(j)
+        if len(mine) >= MIN_BIGRAMS:
+            for g in mine:
+                posted = by_gram.setdefault(g, [])
+                if len(posted) < INDEX_CAP:
+                    posted.append(j)
     return findings
 
 
