@@ -4,6 +4,7 @@ gives exactly what the plain one gives."""
 from __future__ import annotations
 
 import random
+import re
 
 import numpy as np
 import pytest
@@ -41,3 +42,41 @@ def test_popcount_rows_without_bitwise_count(monkeypatch):
     assert similar._popcount_rows(words).tolist() == expected
     monkeypatch.delattr(np, "bitwise_count", raising=False)
     assert similar._popcount_rows(words).tolist() == expected
+
+
+@pytest.mark.parametrize(("pattern", "chars"), [
+    ("(?:党的)?二十大(?!代表)", "二十大"),
+    ("十四五|第十四个五年规划", "十四五"),
+    ("ab|ac", "a"),
+    ("a+b*c{0,2}d{2}", "ad"),
+    ("(?i)abc", ""),
+    ("a(?i:b)c", "ac"),
+    ("(?=x)y[zq]", "y"),
+    ("(?>ab)c", "abc"),
+    ("(", ""),  # not a pattern: no requirement
+])
+def test_required_chars(pattern, chars):
+    from generator.checks.prefilter import required_chars
+
+    assert required_chars(pattern) == frozenset(chars)
+
+
+def test_required_chars_hold_in_every_match():
+    """Property: each match of a random pattern contains the characters said to be required."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from generator.checks.prefilter import required_chars
+
+    atoms = st.sampled_from(["a", "b", "c", "[ab]", ".", "(?:ab|ac)", "(?:a|bc)", "b?", "c*", "a+",
+                             "(?:bc){1,2}", "(?!a)", "(?<=b)", "(?:ca)?"])
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(atoms, min_size=1, max_size=5), st.text(alphabet="abc", max_size=12))
+    def holds(parts, text):
+        pattern = "".join(parts)
+        need = required_chars(pattern)
+        for m in re.finditer(pattern, text):
+            assert need <= set(m.group(0)), (pattern, text)
+
+    holds()

@@ -12,6 +12,7 @@ import datetime as dt
 import re
 
 from generator.checks.model import ERROR, Facts, Finding, line_at
+from generator.checks.prefilter import needs
 from generator.formulations import Bank, Formulation, load_bank
 
 SENTENCE_RE = re.compile(r"[^。！？；\n]+[。！？；]?")
@@ -116,12 +117,19 @@ def _judge(entry: Formulation, said: str, sentence: str, start: int, end: int, o
 def check_formulations(text: str, day: dt.date, bank: Bank | None = None) -> list[Finding]:
     """Every formulation in ``text`` outside its validity on ``day`` (one finding per mention)."""
     bank = bank or load_bank()
-    ordered = bank.by_specificity()
+    present = set(text)  # an entry whose pattern needs a character the text lacks can't match
+    ordered = [(e, need) for e in bank.by_specificity() if (need := needs(e.regex)) <= present]
+    plenum = needs(PLENUM_RE)
+    if not ordered and not plenum <= present:
+        return []
     findings: list[Finding] = []
     for s in SENTENCE_RE.finditer(text):
         sentence = s.group(0)
         taken: list[tuple[int, int]] = []
-        for entry in ordered:
+        chars = set(sentence)
+        for entry, need in ordered:
+            if not need <= chars:
+                continue
             for m in entry.regex.finditer(sentence):
                 if any(m.start() < b and a < m.end() for a, b in taken):
                     continue
@@ -129,6 +137,8 @@ def check_formulations(text: str, day: dt.date, bank: Bank | None = None) -> lis
                 found = _judge(entry, m.group(0), sentence, m.start(), m.end(), s.start(), text, day, bank)
                 if found:
                     findings.append(found)
+        if not plenum <= chars:
+            continue
         for m in PLENUM_RE.finditer(sentence):  # 二十届二中、三中、四中全会: each plenum named
             if any(m.start() < b and a < m.end() for a, b in taken):
                 continue
