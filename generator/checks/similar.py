@@ -278,22 +278,25 @@ def pair_overlaps(sets: list[np.ndarray], pairs: list[tuple[int, int]]) -> list[
     if len(pairs) < 64:
         return [sorted_overlap(sets[i], sets[j]) for i, j in pairs]
     used = sorted({x for pair in pairs for x in pair})
-    mask = np.uint64((1 << BUCKET_BITS) - 1)
-    table = np.zeros(1 << BUCKET_BITS, dtype=np.uint64)
-    buckets = [(sets[x] & mask).astype(np.intp) for x in used]
-    for x, b in zip(used, buckets, strict=True):
-        table[b] = sets[x]  # the last write wins: that hash owns the bucket
-    owns = [table[b] == sets[x] for x, b in zip(used, buckets, strict=True)]
-    strays = np.unique(np.concatenate([sets[x][~o] for x, o in zip(used, owns, strict=True)]))
-    columns: list[np.ndarray] = []
-    for x, b, o in zip(used, buckets, owns, strict=True):
-        col = b.copy()
-        col[~o] = (1 << BUCKET_BITS) + np.searchsorted(strays, sets[x][~o])
-        columns.append(col)
-    count = np.zeros((1 << BUCKET_BITS) + len(strays), dtype=np.int32)
-    for col in columns:
-        count[col] += 1  # a set's columns are distinct: no repeated index
+    size = 1 << BUCKET_BITS
+    mask = np.uint64(size - 1)
+    table = np.zeros(size, dtype=np.uint64)
+    for x in used:
+        table[(sets[x] & mask).astype(np.intp)] = sets[x]  # the last write wins: it owns the bucket
+    strays = np.unique(np.concatenate(
+        [sets[x][table[(sets[x] & mask).astype(np.intp)] != sets[x]] for x in used]))
+
+    def columns(h: np.ndarray) -> np.ndarray:  # recomputed, not kept: 3,000 sets would cost 60 MB
+        col = (h & mask).astype(np.intp)
+        stray = table[col] != h
+        col[stray] = size + np.searchsorted(strays, h[stray])
+        return col
+
+    count = np.zeros(size + len(strays), dtype=np.int32)
+    for x in used:
+        count[columns(sets[x])] += 1  # a set's columns are distinct: no repeated index
     shared = count >= 2
+    del count
     width = int(np.count_nonzero(shared))
     words = max(1, (width + 63) // 64)
     if len(used) * words * 8 > BITSET_BYTES:
@@ -301,7 +304,8 @@ def pair_overlaps(sets: list[np.ndarray], pairs: list[tuple[int, int]]) -> list[
     renumber = (np.cumsum(shared) - 1).astype(np.intp)
     packed = np.zeros((len(used), words), dtype=np.uint64)
     bits = np.zeros(words * 64, dtype=bool)
-    for r, col in enumerate(columns):
+    for r, x in enumerate(used):
+        col = columns(sets[x])
         on = renumber[col[shared[col]]]
         bits[on] = True
         packed[r] = np.packbits(bits, bitorder="little").view(np.uint64)
