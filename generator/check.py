@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -156,15 +157,25 @@ def _check_one(path: Path) -> tuple[FileReport, str, int]:
     return report, draft.body, draft.line_offset
 
 
-def _map_files(files: list[Path]) -> list[tuple[FileReport, str, int]]:
-    """Serial for small runs; forked workers (sharing the corpus index) for thousands of drafts."""
+def _report_one(path: Path) -> FileReport:
+    return _check_one(path)[0]
+
+
+def _map_files(files: list[Path], pair_up: Callable[[list[str]], Any]) -> tuple[list[FileReport], list[int], Any]:
+    """Each file's report and line offset, and ``pair_up`` of all bodies (the twins).
+
+    Serial for small runs; for thousands of drafts, forked workers (sharing the corpus
+    index) check the files while this process reads them too and pairs up the twins.
+    """
     import multiprocessing
     import os
 
     workers = min(os.cpu_count() or 1, 8)
     if len(files) < PARALLEL_MIN_FILES or workers < 2 or \
             "fork" not in multiprocessing.get_all_start_methods():
-        return [_check_one(p) for p in files]
+        results = [_check_one(p) for p in files]
+        return ([r for r, _, _ in results], [o for _, _, o in results],
+                pair_up([b for _, b, _ in results]))
     for p in files:  # fail fast, in the parent, on a missing file
         if not p.exists():
             read_draft(p)
@@ -172,7 +183,15 @@ def _map_files(files: list[Path]) -> list[tuple[FileReport, str, int]]:
 
     check_text("全区上下", brief=_shared["facts"])  # load jieba once, before forking
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        return list(pool.map(_check_one, files, chunksize=32))
+        pending = pool.map(_report_one, files, chunksize=32)
+        try:
+            drafts = [read_draft(p) for p in files]
+            partners = pair_up([d.body for d in drafts])
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        reports = list(pending)
+    return reports, [d.line_offset for d in drafts], partners
 
 
 def check_files(files: list[Path], *, brief: Any = None, corpus: Path | list[Path] | None = None,
@@ -182,29 +201,31 @@ def check_files(files: list[Path], *, brief: Any = None, corpus: Path | list[Pat
     ``library`` (a TemplateLibrary) layers an office's formulations.yaml over the built-in 提法 bank."""
     from generator.formulations import load_bank
 
+    def pair_up(bodies: list[str]) -> Any:
+        if len(bodies) < 2:
+            return {}
+        from generator.checks.similar import twin_partners
+
+        return twin_partners(bodies, twin_threshold, keep=TWINS_PER_FILE)
+
     _shared.update(facts=facts_from_brief(brief), minimum=copy_minimum, bank=load_bank(library),
                    index=load_corpus(corpus, {p.resolve() for p in files if p.exists()}))
     try:
-        results = _map_files(files)
+        reports, offsets, partners = _map_files(files, pair_up)
     finally:
         _shared.clear()
-    reports = [r for r, _, _ in results]
-    if len(files) > 1:
-        from generator.checks.similar import twin_partners
-
-        partners = twin_partners([body for _, body, _ in results], twin_threshold, keep=TWINS_PER_FILE)
-        for i, (found, total) in sorted(partners.items()):
-            line = 1 + results[i][2]
-            for sim, j in found:
-                reports[i].findings.append(Finding(
-                    reports[i].file, line, "twins", ERROR, f"与 {reports[j].file} 相似",
-                    f"与“{reports[j].file}”高度雷同（相似度{sim:.0%}），请分别改写",
-                ))
-            if total > len(found):
-                reports[i].findings.append(Finding(
-                    reports[i].file, line, "twins", ERROR,
-                    f"另有{total - len(found)}篇相似", "雷同稿过多，请检查是否套用同一底稿",
-                ))
+    for i, (found, total) in sorted(partners.items()):
+        line = 1 + offsets[i]
+        for sim, j in found:
+            reports[i].findings.append(Finding(
+                reports[i].file, line, "twins", ERROR, f"与 {reports[j].file} 相似",
+                f"与“{reports[j].file}”高度雷同（相似度{sim:.0%}），请分别改写",
+            ))
+        if total > len(found):
+            reports[i].findings.append(Finding(
+                reports[i].file, line, "twins", ERROR,
+                f"另有{total - len(found)}篇相似", "雷同稿过多，请检查是否套用同一底稿",
+            ))
     return reports
 
 
