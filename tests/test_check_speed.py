@@ -80,3 +80,55 @@ def test_required_chars_hold_in_every_match():
             assert need <= set(m.group(0)), (pattern, text)
 
     holds()
+
+
+def _check_patterns() -> list[re.Pattern[str]]:
+    """Every module-level pattern of the check modules (the ones Scan may be used on)."""
+    import importlib
+
+    found = []
+    for name in ("dates", "form", "formulation", "levelwords", "place", "placeholder", "repetition",
+                 "structure", "units", "voice"):
+        module = importlib.import_module(f"generator.checks.{name}")
+        for value in vars(module).values():
+            values = value if isinstance(value, list) else [value]
+            for v in values:
+                for x in (v if isinstance(v, tuple) else (v,)):
+                    if isinstance(x, re.Pattern) and x not in found:
+                        found.append(x)
+    return found
+
+
+PATTERNS = _check_patterns()
+
+
+@pytest.mark.parametrize("regex", PATTERNS, ids=lambda r: r.pattern[:30])
+def test_scan_finds_what_finditer_finds(regex):
+    """Property: on random text made of the pattern's own characters and some others,
+    Scan(regex).finditer yields exactly the matches regex.finditer yields."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from generator.checks.prefilter import Scan
+
+    scan = Scan(regex)
+    own = sorted({ch for ch in regex.pattern if not ch.isascii()} | set("12一十 \n。，.#*X"))
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.lists(st.sampled_from(own), max_size=40).map("".join), st.integers(0, 5))
+    def same(text, pos):
+        expected = [(m.span(), m.group(0), m.groups()) for m in regex.finditer(text, pos)]
+        assert [(m.span(), m.group(0), m.groups()) for m in scan.finditer(text, pos)] == expected
+
+    same()
+
+
+def test_first_class_of_a_few_patterns():
+    from generator.checks.prefilter import first_class
+
+    assert first_class("(?<![资成])本(?:区|县)").pattern == "[本]"
+    assert first_class("(?:党的)?二十大").pattern == "[党二]"
+    assert first_class("a*") is None  # can match empty
+    assert first_class("(?i)abc") is None
+    assert first_class(".x") is None
+    assert first_class("[^a]b") is None

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from generator.checks.model import WARNING, Finding, clip, line_at
+from generator.checks.prefilter import Scan
 
 CJK = r"[\u4e00-\u9fff]"
 HALF = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）", '"': "“”", ".": "。"}
@@ -32,6 +33,7 @@ HEADINGS: list[tuple[int, str, re.Pattern[str]]] = [
 ]
 LEAD_RE = re.compile(r"^[\s#>*\-]*(?:\*\*)?")
 ENUM_RE = re.compile(rf"(?:^|(?<=[：:。；;，,\s*]))(第?)([{CN}]+)(是|，|、)")
+HALF_SCAN, ENUM_SCAN = Scan(HALF_RE), Scan(ENUM_RE)
 
 
 def cn_value(s: str) -> int:
@@ -61,7 +63,7 @@ def _warn(text: str, start: int, end: int, advice: str) -> Finding:
 
 def check_punctuation(text: str) -> list[Finding]:
     findings: list[Finding] = []
-    for m in HALF_RE.finditer(text):
+    for m in HALF_SCAN.finditer(text):
         ch = m.group(0)[-1] if m.group(0)[0] in "）)" else m.group(0)
         if ch == ":" and text[m.start() - 1:m.start()].isdigit() and text[m.end():m.end() + 1].isdigit():
             continue
@@ -148,10 +150,10 @@ def _check_enum(text: str, offset: int, line: str, findings: list[Finding],
                 carry: dict[str, int]) -> dict[str, int]:
     """一是……二是……三是 (and 第一，第二) must count up by one, within a paragraph or
     across paragraphs that each start with the next item. Returns the state to carry."""
-    first = next(ENUM_RE.finditer(line), None)
+    first = ENUM_SCAN.search(line)
     starts = first is not None and first.start() <= PARA_START_RE.match(line).end()
     seqs: dict[str, int] = dict(carry) if starts else {}
-    for m in ENUM_RE.finditer(line):
+    for m in ENUM_SCAN.finditer(line):
         kind = m.group(1) + "…" + m.group(3)
         if m.group(3) != "是" and not m.group(1):
             continue  # 一、 inside a sentence is not an enumeration

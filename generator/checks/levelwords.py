@@ -11,7 +11,8 @@ import re
 
 from generator import gazetteer as gz
 from generator.checks.model import ERROR, WARNING, Facts, Finding, line_at
-from generator.checks.place import SELF_RE, dominant_level, own_words
+from generator.checks.place import dominant_level, own_words, self_words
+from generator.checks.prefilter import Scan
 from generator.checks.units import brief_spans
 
 CATEGORY = "level_words"
@@ -47,6 +48,8 @@ SUPERIOR = {
 ORDER = r"(?:要(?![求点素害件务])|必须|务必|一定要)"
 ASKING_RE = re.compile(r"建议|恳请|希望|请求|争取|需要|离不开|在.{0,6}领导下|按照|根据|得到|感谢")
 CLAUSE_START = "。！？；\n"
+ORGAN_SCAN, VILLAGE_SCAN, DIRECT_SCAN, OWN_VILLAGES_SCAN = map(
+    Scan, (ORGAN_RE, VILLAGE_RE, DIRECT_RE, OWN_VILLAGES_RE))
 
 
 def _superior_re(level: str, parent: str) -> re.Pattern[str] | None:
@@ -91,7 +94,7 @@ def _self_words(text: str, facts: Facts, level: str, given: list[tuple[int, int]
     parent_rank = gz.rank_of(facts.parent) if facts.parent else 0
     who = facts.name or f"本{mine[0] if mine else level}"
     findings: list[Finding] = []
-    for m in SELF_RE.finditer(text):
+    for m in self_words(text):
         word, pre = m.group("lv"), m.group("pre")
         if word in mine or _given(given, m.start()):
             continue
@@ -111,7 +114,7 @@ def _self_words(text: str, facts: Facts, level: str, given: list[tuple[int, int]
             f"“{span}”是{word}一级的用语，与讲话层级（{level}）不符，应为“{pre}{mine[0] if mine else level}”"
             + ("；如指上级请核实" if severity == WARNING else "") + f"（{who}）",
         ))
-    for m in ORGAN_RE.finditer(text):
+    for m in ORGAN_SCAN.finditer(text):
         word = m.group("lv")
         if word in mine or gz.LEVEL_RANK.get(word, 0) != rank or _given(given, m.start()):
             continue
@@ -127,12 +130,12 @@ def _village_words(text: str, facts: Facts, level: str,
     """村、村民、村庄、乡村、房前屋后 in a 街道 or 社区 speech: one finding per line."""
     if level not in VILLAGE_FREE:
         return []
-    if not facts.level and OWN_VILLAGES_RE.search(text):
+    if not facts.level and OWN_VILLAGES_SCAN.search(text):
         return []  # no brief, and the speech names its own villages: a 街道 that has some
     severity = ERROR if facts.level else WARNING
     findings: list[Finding] = []
     seen: set[int] = set()
-    for m in VILLAGE_RE.finditer(text):
+    for m in VILLAGE_SCAN.finditer(text):
         line = line_at(text, m.start())
         if line in seen or _given(given, m.start()):
             continue
@@ -151,7 +154,7 @@ def _directing_up(text: str, facts: Facts, level: str,
                   given: list[tuple[int, int]]) -> list[Finding]:
     """A unit told to direct the one above it, or the speech ordering its own superior."""
     findings: list[Finding] = []
-    for m in DIRECT_RE.finditer(text):
+    for m in DIRECT_SCAN.finditer(text):
         a, b = m.group("a"), m.group("b")
         if UNIT_RANK[a] >= UNIT_RANK.get(b, UNIT_RANK.get(b[0], 0)) or _given(given, m.start()):
             continue  # 街道指导社区: downwards is how it should be
@@ -161,7 +164,7 @@ def _directing_up(text: str, facts: Facts, level: str,
         ))
     sup = _superior_re(level, facts.parent)
     if sup is not None:
-        for m in sup.finditer(text):
+        for m in Scan(sup).finditer(text):
             if ASKING_RE.search(_clause_before(text, m.start())) or _given(given, m.start()):
                 continue
             findings.append(Finding(

@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from generator import gazetteer as gz
 from generator.checks.model import ERROR, Facts, Finding, clip, line_at
+from generator.checks.prefilter import Scan
 
 LEVEL_WORD = r"(?:自治区|街道|社区|省|市|州|盟|区|县|旗|镇|乡|村)"
 # 我区/本县/全市…, but not 资本市场, 根本区别, 全区域, 乡村 and the like. The look-behinds
@@ -22,6 +23,19 @@ SELF_RE = re.compile(
     r"(?P<lv>" + LEVEL_WORD + r")"
     r"(?!域|场|块|份|别|级|长|部|属|民族|外|内)"
 )
+SELF_SCAN = Scan(SELF_RE)
+_self_memo: list[tuple[str, list[re.Match[str]]]] = []
+
+
+def self_words(text: str) -> list[re.Match[str]]:
+    """SELF_RE's matches in text: place, dominant level and level words all read them."""
+    if _self_memo and _self_memo[0][0] is text:
+        return _self_memo[0][1]
+    found = list(SELF_SCAN.finditer(text))
+    _self_memo[:] = [(text, found)]
+    return found
+
+
 GENERIC_SHORT = {
     "城", "市", "郊", "山", "园", "景", "辖", "片", "小", "老", "城乡", "中心城",
     "主城", "老城", "建成", "开发", "示范", "高新", "自贸", "保护", "功能", "风景", "商业",
@@ -48,6 +62,7 @@ GENERIC_TAIL = {
            "校旗", "升旗", "举旗", "扛旗", "护旗", "白旗"},
 }
 CAND_RE = re.compile(r"(?<=[\u4e00-\u9fff]{2})(?:街道|社区|区|市|县|镇|乡|旗)")
+CAND_SCAN = Scan(CAND_RE)
 ORGAN_WORDS = {lv + w for lv in ("市", "区", "县", "镇", "乡", "旗") for w in "委长级直属"}
 FUNCTION_CHARS = set("的地得和与及或对在给到向从把被将让也都还就才又再很更最要会能可应该已并且而之其个了着过吗呢吧")
 ENUM_SHORT = re.compile(r"^(?:[一二三四五六七八九十][是要来则]|首先|其次|最后|同时|另外|再次|第[一二三四五六七八九十])$")
@@ -128,9 +143,9 @@ def find_places(text: str) -> list[Place]:
     covered = bytearray(len(text) + 1)
     for s, n in found.items():
         covered[s:s + len(n)] = b"\x01" * len(n)
-    for m in SELF_RE.finditer(text):  # 我县, 全市: level words, never part of a name (书我县)
+    for m in self_words(text):  # 我县, 全市: level words, never part of a name (书我县)
         covered[m.start():m.end()] = b"\x01" * (m.end() - m.start())
-    for m in CAND_RE.finditer(text):
+    for m in CAND_SCAN.finditer(text):
         start, end, suffix = m.start() - 2, m.end(), m.group(0)
         short = text[start:m.start()]
         if any(covered[start:end]) or not _candidate_ok(text, start, end, short, suffix):
@@ -148,7 +163,7 @@ def dominant_level(text: str) -> str:
     """The level word the speech most often uses for itself (全区/我区 → 区), '' if none."""
     # 我区 is the speaker's own level; 全市 may be the meeting's (a 区 at a 全市 座谈会)
     counts: Counter[str] = Counter()
-    for m in SELF_RE.finditer(text):
+    for m in self_words(text):
         counts[m.group("lv")] += 3 if m.group("pre") == "我" else 1
     if not counts:
         return ""
