@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from generator.checks.model import ERROR, Finding, clip, line_at
+from generator.checks.prefilter import Scan
 
 FILL_WORDS = (
     "单位|部门|姓名|名字|名称|日期|时间|数字|数据|数量|地点|地区|职务|领导|填写|填入|此处|"
@@ -47,6 +48,7 @@ EXTRA: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"【[^】\n]{1,80}】"), "【】批注或提示未删除"),
 ]
 MD_BOLD = re.compile(r"\*\*(?=\S)[^*\n]*?[^*\s]\*\*")
+SCANS: list[tuple[Scan, str]] = [(Scan(pattern), what) for pattern, what in PATTERNS + EXTRA]
 
 
 # Marks that stand for a missing fact and can become a template variable (not template syntax).
@@ -59,10 +61,10 @@ EMPTY_PAIR = "空括号或空引号，内容未填"
 
 def _matches(text: str) -> list[tuple[re.Match[str], str]]:
     """Every placeholder match (earlier patterns win overlaps), in text order."""
-    masked = MD_BOLD.sub(lambda m: "  " + m.group(0)[2:-2] + "  ", text)  # Markdown bold is fine
-    found: list[tuple[re.Match[str], str]] = []
-    for pattern, what in PATTERNS + EXTRA:
-        for m in pattern.finditer(masked):
+    masked = MD_BOLD.sub(lambda m: "  " + m.group(0)[2:-2] + "  ", text) if "**" in text else text
+    found: list[tuple[re.Match[str], str]] = []  # Markdown bold (above) is fine
+    for scan, what in SCANS:
+        for m in scan.finditer(masked):
             if any(m.start() < o.end() and o.start() < m.end() for o, _ in found):
                 continue
             found.append((m, what))
