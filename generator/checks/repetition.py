@@ -219,6 +219,11 @@ def _same_idea(reading: Reading, r: Rules) -> list[Finding]:
             topics.append(t)
             pairs.append(p)
     from_brief = _brief_clauses(clauses, reading)
+    # A bigram of one clause only never makes two clauses share: while no posting list
+    # can reach INDEX_CAP, leaving such bigrams out of the index changes no count.
+    freq = Counter(chain.from_iterable(g for g in grams if len(g) >= MIN_BIGRAMS))
+    shared_only = {g for g, n in freq.items() if n > 1} \
+        if freq and max(freq.values()) <= INDEX_CAP else None
     by_gram: dict[str, list[int]] = {}
     by_topic: dict[int, list[int]] = {}
     by_text: dict[str, int] = {}
@@ -230,8 +235,11 @@ def _same_idea(reading: Reading, r: Rules) -> list[Finding]:
         candidates: set[int] = {first} if first != j else set()
         for t in topics[j]:
             candidates.update(by_topic.get(t, ()))
-        if len(mine) >= MIN_BIGRAMS:
-            shared = Counter(chain.from_iterable([by_gram[g] for g in mine if g in by_gram]))
+        keys = (mine if shared_only is None else mine & shared_only) \
+            if len(mine) >= MIN_BIGRAMS else ()
+        lists = [by_gram[g] for g in keys if g in by_gram]
+        if lists:
+            shared = Counter(chain.from_iterable(lists))
             need = NEAR_DUPLICATE * len(mine) / 2
             candidates.update(i for i, n in shared.items() if n >= need)
         if from_brief[j]:
@@ -248,11 +256,10 @@ def _same_idea(reading: Reading, r: Rules) -> list[Finding]:
             posted = by_topic.setdefault(t, [])
             if len(posted) < INDEX_CAP:
                 posted.append(j)
-        if len(mine) >= MIN_BIGRAMS:
-            for g in mine:
-                posted = by_gram.setdefault(g, [])
-                if len(posted) < INDEX_CAP:
-                    posted.append(j)
+        for g in keys:
+            posted = by_gram.setdefault(g, [])
+            if len(posted) < INDEX_CAP:
+                posted.append(j)
     return findings
 
 
