@@ -182,6 +182,7 @@ def _map_files(files: list[Path], pair_up: Callable[[list[str]], Any]) -> tuple[
     from concurrent.futures import ProcessPoolExecutor
 
     check_text("全区上下", brief=_shared["facts"])  # load jieba once, before forking
+    import numpy  # noqa: F401  -- the twins need it; loaded before forking, workers use it too
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
         pending = pool.map(_report_one, files, chunksize=32)
         try:

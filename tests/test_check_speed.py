@@ -132,3 +132,31 @@ def test_first_class_of_a_few_patterns():
     assert first_class("(?i)abc") is None
     assert first_class(".x") is None
     assert first_class("[^a]b") is None
+
+
+def test_copied_finds_the_same_with_and_without_the_hash_filter(monkeypatch):
+    """CorpusIndex.longest visits only offsets whose shingle hash the corpus has when numpy
+    is loaded; without it, every offset. Same match either way."""
+    import sys
+    from pathlib import Path
+
+    from generator.checks.similar import CorpusIndex
+
+    speeches = sorted(Path(__file__).resolve().parents[1].joinpath("speeches").glob("*.md"))
+    docs = [(p.name, p.read_text("utf-8")) for p in speeches]
+    index = CorpusIndex(docs[1:])
+    rng = random.Random(5)
+    drafts = [docs[0][1]]
+    for _name, text in docs[1:6]:  # stretches of corpus text inside other words
+        cut = rng.randrange(0, max(1, len(text) - 400))
+        drafts.append(docs[0][1][:600] + text[cut:cut + 120] + "，" + text[cut + 200:cut + 260])
+    drafts += _drafts(3, 9)
+
+    def found(text):
+        m = index.longest(text, minimum=12)
+        return m and (m.source, m.length, m.start, m.end, m.count)
+
+    with_filter = [found(t) for t in drafts]
+    assert any(with_filter)
+    monkeypatch.setitem(sys.modules, "numpy", None)
+    assert [found(t) for t in drafts] == with_filter

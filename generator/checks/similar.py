@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -12,6 +14,7 @@ if TYPE_CHECKING:
 SPACE_RE = re.compile(r"\s+")
 K_COPY = 8  # shingle length of the corpus index
 STEP = 4  # index every STEP-th corpus position: finds every shared run of K_COPY + STEP - 1 chars
+SEEN_BITS = 22  # a 4 MB table of which hash low bits the corpus index has
 MAX_POSTINGS = 2000  # a shingle in more places than this is boilerplate, not evidence
 
 
@@ -45,9 +48,27 @@ class CorpusIndex:
             base = d << 32
             for j in range(0, len(text) - K_COPY + 1, STEP):
                 self.index.setdefault(text[j:j + K_COPY], []).append(base | j)
+        self._seen: np.ndarray | None = None  # which low bits of indexed shingles' hashes occur
 
     def __len__(self) -> int:
         return len(self.texts)
+
+    def _positions(self, s: str) -> Iterable[int]:
+        """Offsets of s whose shingle may be in the index: every offset, or, when numpy is
+        loaded already (a batch loads it for the twins), only those whose shingle hash has
+        low bits some indexed shingle's hash has. Equal shingles hash alike, so no indexed
+        one is missed; the few others are weeded out by the index lookup itself."""
+        np = sys.modules.get("numpy")
+        n = len(s) - K_COPY + 1
+        if np is None or n < 256:
+            return range(n)
+        mask = np.uint64((1 << SEEN_BITS) - 1)
+        if self._seen is None:
+            self._seen = np.zeros(1 << SEEN_BITS, dtype=bool)
+            for text in self.texts:
+                if len(text) >= K_COPY:
+                    self._seen[(_rolling(text)[::STEP] & mask).astype(np.intp)] = True
+        return np.flatnonzero(self._seen[(_rolling(s) & mask).astype(np.intp)]).tolist()
 
     def longest(self, text: str, *, minimum: int = 30, skip: set[str] | None = None) -> Match | None:
         """The longest run the text shares with one corpus document (None below minimum)."""
@@ -57,7 +78,7 @@ class CorpusIndex:
         done: dict[tuple[int, int], int] = {}  # diagonal → draft offset its last run reached
         best: dict[int, Match] = {}
         runs: dict[int, int] = {}
-        for i in range(len(s) - K_COPY + 1):
+        for i in self._positions(s):
             postings = self.index.get(s[i:i + K_COPY])
             if not postings or len(postings) > MAX_POSTINGS:
                 continue
@@ -88,6 +109,19 @@ class CorpusIndex:
         top = best[d]
         top.count = runs.get(d, 1)
         return top if top.length >= minimum else None
+
+
+def _rolling(s: str, k: int = K_COPY) -> np.ndarray:
+    """A polynomial hash of each k-character shingle of s (s at least k long)."""
+    import numpy as np
+
+    c = np.frombuffer(s.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    n = len(s) - k + 1
+    h = np.zeros(n, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(k):
+            h = h * np.uint64(0x100000001B3) + c[j:j + n]
+    return h
 
 
 def shingle_hashes(text: str, k: int = 5) -> np.ndarray:
