@@ -13,6 +13,7 @@ from functools import cached_property
 from typing import Any
 
 from generator.checks.model import Facts
+from generator.checks.prefilter import Scan
 
 KINDS = ("推进会", "动员部署会", "主持词", "座谈发言", "总结部署会")
 HOST, REPORT = "主持词", "座谈发言"
@@ -28,6 +29,9 @@ HEADING_RE = re.compile(
 NUMBERED_RE = re.compile(r"[一二三四五六七八九十]{1,3}、|（[一二三四五六七八九十]{1,3}）")
 MARKUP_RE = re.compile(r"[#*]+|^\s+|\s+$")
 CJK_RE = re.compile(r"[\u3400-\u9fff]")
+HEADING_SCAN = Scan(HEADING_RE)
+CLAUSE_MEMO = 16384  # clause texts remembered: a batch's drafts share most of their clauses
+_clause_memo: dict[str, tuple[str, bool, int, bool]] = {}
 TITLE_WORDS = ("讲话", "发言", "主持", "汇报", "致辞", "稿", "材料", "提纲")
 
 
@@ -61,15 +65,19 @@ class Reading:
         return bisect_right(self.line_starts, pos)
 
     @cached_property
+    def _headings(self) -> list[re.Match[str]]:
+        return list(HEADING_SCAN.finditer(self.text))
+
+    @cached_property
     def heading_starts(self) -> list[int]:
-        return [m.start() for m in HEADING_RE.finditer(self.text)]
+        return [m.start() for m in self._headings]
 
     @cached_property
     def _levels(self) -> tuple[list[int], list[int]]:
         """Starts of the parts (一、 ## 第一部分) and of the sub-parts (（一）)."""
         parts: list[int] = []
         subs: list[int] = []
-        for m in HEADING_RE.finditer(self.text):
+        for m in self._headings:
             (subs if m.group(0).rstrip().endswith("）") else parts).append(m.start())
         return parts, subs
 
@@ -85,14 +93,15 @@ class Reading:
     def clauses(self) -> list[Clause]:
         out: list[Clause] = []
         head_set = set(self.heading_starts)
+        line_starts = self.line_starts
         last_para = -1
         for m in CLAUSE_RE.finditer(self.text):
-            body = MARKUP_RE.sub("", m.group(0))
-            if not CJK_RE.search(body):
+            body, cjk, lead, numbered = _clause_text(m.group(0))
+            if not cjk:
                 continue
-            para = self.line(m.start()) - 1
-            start = m.start() + (len(m.group(0)) - len(m.group(0).lstrip(" \t　#*")))
-            heading = m.start() in head_set or start in head_set or bool(NUMBERED_RE.match(body))
+            para = bisect_right(line_starts, m.start()) - 1
+            start = m.start() + lead
+            heading = m.start() in head_set or start in head_set or numbered
             # without any headings (a 主持词), each paragraph is its own part
             section = self.section(start) if head_set else (para + 1, 0)
             out.append(Clause(start, m.end(), body, section, para, para != last_para, heading))
@@ -136,6 +145,20 @@ class Reading:
             return declared, "file"
         guess = kind_from_title(self.title)
         return (guess, "title") if guess else ("", "")
+
+
+def _clause_text(raw: str) -> tuple[str, bool, int, bool]:
+    """(text without markdown marks, whether it has CJK, leading marks' length, whether it
+    opens with 一、/（一）), remembered by text: a batch's drafts share most clauses."""
+    got = _clause_memo.get(raw)
+    if got is None:
+        body = MARKUP_RE.sub("", raw)
+        got = (body, bool(CJK_RE.search(body)), len(raw) - len(raw.lstrip(" \t　#*")),
+               bool(NUMBERED_RE.match(body)))
+        if len(_clause_memo) >= CLAUSE_MEMO:
+            del _clause_memo[next(iter(_clause_memo))]  # the oldest
+        _clause_memo[raw] = got
+    return got
 
 
 def kind_from_title(title: str) -> str:
