@@ -106,48 +106,75 @@ def _excused(entry: Formulation, clause: str, day: dt.date) -> bool:
     return entry.looking_back and (dated or bool(BACK.search(clause)))
 
 
-def _judge(entry: Formulation, said: str, sentence: str, start: int, end: int, offset: int,
-           text: str, day: dt.date, bank: Bank) -> Finding | None:
+def _judge(entry: Formulation, said: str, sentence: str, start: int, end: int,
+           day: dt.date, bank: Bank) -> tuple[int, str, str] | None:
+    """(offset in the sentence, excerpt, advice) when the mention is wrong on ``day``."""
     if entry.valid_on(day) or _excused(entry, _clause(sentence, start, end), day):
         return None
-    return Finding("", line_at(text, offset + start), CATEGORY, ERROR,
-                   _excerpt(sentence, start, end), _advice(entry, said, day, bank))
+    return start, _excerpt(sentence, start, end), _advice(entry, said, day, bank)
+
+
+SENTENCE_MEMO = 16384  # sentences remembered: a batch's drafts share most of theirs
+_memo: dict[tuple[str, dt.date], list[tuple[int, str, str]]] = {}
+_memo_for: list[Bank] = []  # the bank the remembered judgments hold for
 
 
 def check_formulations(text: str, day: dt.date, bank: Bank | None = None) -> list[Finding]:
-    """Every formulation in ``text`` outside its validity on ``day`` (one finding per mention)."""
+    """Every formulation in ``text`` outside its validity on ``day`` (one finding per mention).
+
+    Each sentence is judged on its own (see :func:`_sentence`), so its judgments are
+    remembered by its text and the day, for this bank."""
     bank = bank or load_bank()
-    present = set(text)  # an entry whose pattern needs a character the text lacks can't match
-    ordered = [(e, need) for e in bank.by_specificity() if (need := needs(e.regex)) <= present]
-    plenum = needs(PLENUM_RE)
-    if not ordered and not plenum <= present:
-        return []
+    if not _memo_for or _memo_for[0] is not bank:
+        _memo.clear()
+        _memo_for[:] = [bank]
+    entries: tuple[list[tuple[Formulation, frozenset[str]]], frozenset[str]] | None = None
     findings: list[Finding] = []
     for s in SENTENCE_RE.finditer(text):
         sentence = s.group(0)
-        taken: list[tuple[int, int]] = []
-        chars = set(sentence)
-        for entry, need in ordered:
-            if not need <= chars:
-                continue
-            for m in entry.regex.finditer(sentence):
-                if any(m.start() < b and a < m.end() for a, b in taken):
-                    continue
-                taken.append((m.start(), m.end()))
-                found = _judge(entry, m.group(0), sentence, m.start(), m.end(), s.start(), text, day, bank)
-                if found:
-                    findings.append(found)
-        if not plenum <= chars:
+        got = _memo.get((sentence, day))
+        if got is None:
+            if entries is None:
+                # an entry whose pattern needs a character the text lacks can't match in it
+                present = set(text)
+                ordered = [(e, need) for e in bank.by_specificity() if (need := needs(e.regex)) <= present]
+                entries = ordered, needs(PLENUM_RE)
+            got = _sentence(sentence, *entries, day, bank)
+            if len(_memo) >= SENTENCE_MEMO:
+                del _memo[next(iter(_memo))]  # the oldest
+            _memo[sentence, day] = got
+        findings += [Finding("", line_at(text, s.start() + at), CATEGORY, ERROR, excerpt, advice)
+                     for at, excerpt, advice in got]
+    return findings
+
+
+def _sentence(sentence: str, ordered: list[tuple[Formulation, frozenset[str]]], plenum: frozenset[str],
+              day: dt.date, bank: Bank) -> list[tuple[int, str, str]]:
+    """One sentence's wrong mentions, longest entry first; a span judged once is not judged again."""
+    found: list[tuple[int, str, str]] = []
+    taken: list[tuple[int, int]] = []
+    chars = set(sentence)
+    for entry, need in ordered:
+        if not need <= chars:
             continue
-        for m in PLENUM_RE.finditer(sentence):  # 二十届二中、三中、四中全会: each plenum named
+        for m in entry.regex.finditer(sentence):
             if any(m.start() < b and a < m.end() for a, b in taken):
                 continue
-            for ordinal in ORDINAL_RE.findall(m.group(2)):
-                entry = bank.find(f"{m.group(1)}届{ordinal}全会")
-                if entry is None:
-                    continue
-                found = _judge(entry, m.group(0), sentence, m.start(), m.end(), s.start(), text, day, bank)
-                if found:
-                    findings.append(found)
-                    break
-    return findings
+            taken.append((m.start(), m.end()))
+            hit = _judge(entry, m.group(0), sentence, m.start(), m.end(), day, bank)
+            if hit:
+                found.append(hit)
+    if not plenum <= chars:
+        return found
+    for m in PLENUM_RE.finditer(sentence):  # 二十届二中、三中、四中全会: each plenum named
+        if any(m.start() < b and a < m.end() for a, b in taken):
+            continue
+        for ordinal in ORDINAL_RE.findall(m.group(2)):
+            entry = bank.find(f"{m.group(1)}届{ordinal}全会")
+            if entry is None:
+                continue
+            hit = _judge(entry, m.group(0), sentence, m.start(), m.end(), day, bank)
+            if hit:
+                found.append(hit)
+                break
+    return found
