@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 SPACE_RE = re.compile(r"\s+")
 K_COPY = 8  # shingle length of the corpus index
 STEP = 4  # index every STEP-th corpus position: finds every shared run of K_COPY + STEP - 1 chars
-SEEN_BITS = 22  # a 4 MB table of which hash low bits the corpus index has
+SEEN_BITS = 18  # a 4 MB table of which hash low bits the corpus index has
 MAX_POSTINGS = 2000  # a shingle in more places than this is boilerplate, not evidence
 
 
@@ -71,8 +71,11 @@ class CorpusIndex:
         return np.flatnonzero(self._seen[(_rolling(s) & mask).astype(np.intp)]).tolist()
 
     def longest(self, text: str, *, minimum: int = 30, skip: set[str] | None = None) -> Match | None:
-        """The longest run the text shares with one corpus document (None below minimum)."""
-        s, where = squeeze(text)
+        """The longest run the text shares with one corpus document (None below minimum).
+
+        Offsets are in the text without whitespace until the end: only the match returned
+        is mapped back to the original text."""
+        s = "".join(text.split())  # what squeeze keeps: split() drops the str.isspace() characters
         if len(s) < K_COPY:
             return None
         done: dict[tuple[int, int], int] = {}  # diagonal → draft offset its last run reached
@@ -102,13 +105,16 @@ class CorpusIndex:
                     runs[d] = runs.get(d, 0) + 1
                 old = best.get(d)
                 if old is None or length > old.length:
-                    best[d] = Match(self.names[d], length, where[a], where[e - 1] + 1)
+                    best[d] = Match(self.names[d], length, a, e)
         if not best:
             return None
         d = max(best, key=lambda d: (best[d].length, best[d].source))
         top = best[d]
-        top.count = runs.get(d, 1)
-        return top if top.length >= minimum else None
+        if top.length < minimum:
+            return None
+        where = squeeze(text)[1]
+        top.start, top.end, top.count = where[top.start], where[top.end - 1] + 1, runs.get(d, 1)
+        return top
 
 
 def _rolling(s: str, k: int = K_COPY) -> np.ndarray:
