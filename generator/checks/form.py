@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from generator.checks.model import WARNING, Finding, clip, line_at
-from generator.checks.prefilter import Scan
+from generator.checks.prefilter import Scan, first_class
 
 CJK = r"[\u4e00-\u9fff]"
 HALF = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）", '"': "“”", ".": "。"}
@@ -34,6 +34,9 @@ HEADINGS: list[tuple[int, str, re.Pattern[str]]] = [
 LEAD_RE = re.compile(r"^[\s#>*\-]*(?:\*\*)?")
 ENUM_RE = re.compile(rf"(?:^|(?<=[：:。；;，,\s*]))(第?)([{CN}]+)(是|，|、)")
 HALF_SCAN, ENUM_SCAN = Scan(HALF_RE), Scan(ENUM_RE)
+# Where a heading number can start: one test instead of eight patterns on most lines.
+_firsts = [first_class(p.pattern, p.flags) for _, _, p in HEADINGS]
+HEADING_FIRST = re.compile("|".join(f.pattern for f in _firsts if f)) if all(_firsts) else None
 
 
 def cn_value(s: str) -> int:
@@ -112,7 +115,8 @@ def check_numbering(text: str) -> list[Finding]:
     for line in text.split("\n"):
         lead = LEAD_RE.match(line)
         pos = lead.end() if lead else 0
-        for level, style, pattern in HEADINGS:
+        maybe = HEADING_FIRST is None or HEADING_FIRST.match(line, pos)
+        for level, style, pattern in HEADINGS if maybe else ():
             m = pattern.match(line, pos)
             if not m:
                 continue
@@ -150,10 +154,12 @@ def _check_enum(text: str, offset: int, line: str, findings: list[Finding],
                 carry: dict[str, int]) -> dict[str, int]:
     """一是……二是……三是 (and 第一，第二) must count up by one, within a paragraph or
     across paragraphs that each start with the next item. Returns the state to carry."""
-    first = ENUM_SCAN.search(line)
-    starts = first is not None and first.start() <= PARA_START_RE.match(line).end()
+    found = list(ENUM_SCAN.finditer(line))
+    if not found:
+        return {}
+    starts = found[0].start() <= PARA_START_RE.match(line).end()
     seqs: dict[str, int] = dict(carry) if starts else {}
-    for m in ENUM_SCAN.finditer(line):
+    for m in found:
         kind = m.group(1) + "…" + m.group(3)
         if m.group(3) != "是" and not m.group(1):
             continue  # 一、 inside a sentence is not an enumeration

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from generator.checks.model import ERROR, Facts, Finding, line_at
+from generator.checks.model import ERROR, Facts, Finding
 from generator.checks.prefilter import needs
 from generator.formulations import Bank, Formulation, load_bank
 
@@ -114,37 +114,34 @@ def _judge(entry: Formulation, said: str, sentence: str, start: int, end: int,
     return start, _excerpt(sentence, start, end), _advice(entry, said, day, bank)
 
 
-SENTENCE_MEMO = 16384  # sentences remembered: a batch's drafts share most of theirs
-_memo: dict[tuple[str, dt.date], list[tuple[int, str, str]]] = {}
+LINE_MEMO = 16384  # lines remembered: a batch's drafts share most of theirs
+_memo: dict[tuple[str, dt.date], list[tuple[str, str]]] = {}
 _memo_for: list[Bank] = []  # the bank the remembered judgments hold for
+_entries: list[tuple[Formulation, frozenset[str]]] = []  # its entries, longest first, and what each needs
 
 
 def check_formulations(text: str, day: dt.date, bank: Bank | None = None) -> list[Finding]:
     """Every formulation in ``text`` outside its validity on ``day`` (one finding per mention).
 
-    Each sentence is judged on its own (see :func:`_sentence`), so its judgments are
-    remembered by its text and the day, for this bank."""
+    Sentences never cross a line and each is judged on its own (see :func:`_sentence`),
+    so a line's judgments are remembered by its text and the day, for this bank."""
     bank = bank or load_bank()
     if not _memo_for or _memo_for[0] is not bank:
         _memo.clear()
         _memo_for[:] = [bank]
-    entries: tuple[list[tuple[Formulation, frozenset[str]]], frozenset[str]] | None = None
+        _entries[:] = [(e, needs(e.regex)) for e in bank.by_specificity()]
     findings: list[Finding] = []
-    for s in SENTENCE_RE.finditer(text):
-        sentence = s.group(0)
-        got = _memo.get((sentence, day))
+    for number, line in enumerate(text.split("\n"), 1):
+        got = _memo.get((line, day))
         if got is None:
-            if entries is None:
-                # an entry whose pattern needs a character the text lacks can't match in it
-                present = set(text)
-                ordered = [(e, need) for e in bank.by_specificity() if (need := needs(e.regex)) <= present]
-                entries = ordered, needs(PLENUM_RE)
-            got = _sentence(sentence, *entries, day, bank)
-            if len(_memo) >= SENTENCE_MEMO:
+            present = set(line)  # an entry whose pattern needs a character the line lacks can't match
+            ordered = [(e, need) for e, need in _entries if need <= present]
+            got = [(excerpt, advice) for s in SENTENCE_RE.finditer(line)
+                   for _, excerpt, advice in _sentence(s.group(0), ordered, needs(PLENUM_RE), day, bank)]
+            if len(_memo) >= LINE_MEMO:
                 del _memo[next(iter(_memo))]  # the oldest
-            _memo[sentence, day] = got
-        findings += [Finding("", line_at(text, s.start() + at), CATEGORY, ERROR, excerpt, advice)
-                     for at, excerpt, advice in got]
+            _memo[line, day] = got
+        findings += [Finding("", number, CATEGORY, ERROR, excerpt, advice) for excerpt, advice in got]
     return findings
 
 
