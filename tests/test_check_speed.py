@@ -160,3 +160,72 @@ def test_copied_finds_the_same_with_and_without_the_hash_filter(monkeypatch):
     assert any(with_filter)
     monkeypatch.setitem(sys.modules, "numpy", None)
     assert [found(t) for t in drafts] == with_filter
+
+
+# ------------------------------------------------------------------ repetition
+
+
+def _reference_alike(grams):
+    """The candidate search _same_idea ran before issue 15 (the oracle): a capped
+    bigram index, every clause's bigrams counted against it."""
+    from collections import defaultdict
+
+    from generator.checks.repetition import INDEX_CAP, MIN_BIGRAMS, NEAR_DUPLICATE
+
+    by_gram = defaultdict(list)
+    out = []
+    for j, mine in enumerate(grams):
+        found = []
+        if len(mine) >= MIN_BIGRAMS:
+            shared = defaultdict(int)
+            for g in mine:
+                for i in by_gram[g]:
+                    shared[i] += 1
+            need = NEAR_DUPLICATE * len(mine) / 2
+            found = [i for i, n in shared.items() if n >= need]
+            for g in mine:
+                if len(by_gram[g]) < INDEX_CAP:
+                    by_gram[g].append(j)
+        out.append(sorted(found))
+    return out
+
+
+@pytest.mark.parametrize("numpy_loaded", [True, False])
+@pytest.mark.parametrize(("clauses", "alphabet"), [(40, 30), (150, 12), (600, 40)])  # 12: caps bind
+def test_alike_finds_what_the_capped_index_found(monkeypatch, numpy_loaded, clauses, alphabet):
+    import sys
+
+    from generator.checks.repetition import _alike
+
+    if not numpy_loaded:
+        monkeypatch.setitem(sys.modules, "numpy", None)
+    rng = random.Random(clauses + alphabet)
+    pool = [chr(0x4E00 + k) + chr(0x4E00 + k + 1) for k in range(alphabet)]
+    grams = [frozenset(rng.sample(pool, rng.randint(0, min(alphabet, 20)))) for _ in range(clauses)]
+    grams[3] = grams[1]  # an exact repeat
+    assert [sorted(x) for x in _alike(grams)] == _reference_alike(grams)
+
+
+def test_repetition_findings_pinned():
+    """True positives of the test drafts and a human speech, as the checker reported them
+    before the speed work (one idea twice: subject pair, stock image, near-identical, identical)."""
+    from pathlib import Path
+
+    from generator.check import check_text
+    from generator.checks.reading import read_draft
+
+    root = Path(__file__).resolve().parents[1]
+    expected = {
+        "tests/data/check/bad_repetition.md": [
+            (15, "warning", "都讲“满意度”和“考核”"), (17, "warning", "“试金石”前文已经用过"),
+            (21, "warning", "几乎相同")],
+        "speeches/003-06-在全县市域社会治理现代化试点工作推进会上的讲话.md": [
+            (29, "error", "完全相同"), (31, "error", "完全相同"), (33, "error", "完全相同"),
+            (36, "warning", "几乎相同"), (38, "warning", "几乎相同"), (39, "warning", "几乎相同"),
+            (40, "warning", "几乎相同")],
+    }
+    for path, wanted in expected.items():
+        draft = read_draft(root / path)
+        found = [f for f in check_text(draft.body, meta=draft.meta) if f.category == "repetition"]
+        assert [(f.line, f.severity) for f in found] == [(line, sev) for line, sev, _ in wanted], path
+        assert all(w in f.advice for f, (_, _, w) in zip(found, wanted, strict=True)), path

@@ -11,6 +11,7 @@ Word lists live in generator/data/repetition.yaml, validated when first used.
 from __future__ import annotations
 
 import re
+import sys
 from collections import Counter
 from dataclasses import dataclass, replace
 from functools import cache
@@ -47,6 +48,7 @@ STOP_BIGRAMS = GENERIC_BIGRAMS | frozenset(
 CJK = re.compile(r"[\u4e00-\u9fff]+")
 CJK_PAIR = re.compile(r"(?=([\u4e00-\u9fff]{2}))")  # every two CJK characters in a row, overlapping
 CLAUSE_MEMO = 16384  # clause texts remembered: a batch's drafts share most of their clauses
+ARRAY_MAX = 512  # clauses up to which _alike counts with numpy (an n × n table)
 
 
 @dataclass(frozen=True)
@@ -219,29 +221,17 @@ def _same_idea(reading: Reading, r: Rules) -> list[Finding]:
             topics.append(t)
             pairs.append(p)
     from_brief = _brief_clauses(clauses, reading)
-    # A bigram of one clause only never makes two clauses share: while no posting list
-    # can reach INDEX_CAP, leaving such bigrams out of the index changes no count.
-    freq = Counter(chain.from_iterable(g for g in grams if len(g) >= MIN_BIGRAMS))
-    shared_only = {g for g, n in freq.items() if n > 1} \
-        if freq and max(freq.values()) <= INDEX_CAP else None
-    by_gram: dict[str, list[int]] = {}
+    alike = _alike(grams)
     by_topic: dict[int, list[int]] = {}
     by_text: dict[str, int] = {}
     findings: list[Finding] = []
     for j, clause in enumerate(clauses):
-        mine = grams[j]
         key = clause.text.rstrip("。！？；")
-        first = by_text.setdefault(key, j) if len(mine) >= 3 else j
+        first = by_text.setdefault(key, j) if len(grams[j]) >= 3 else j
         candidates: set[int] = {first} if first != j else set()
         for t in topics[j]:
             candidates.update(by_topic.get(t, ()))
-        keys = (mine if shared_only is None else mine & shared_only) \
-            if len(mine) >= MIN_BIGRAMS else ()
-        lists = [by_gram[g] for g in keys if g in by_gram]
-        if lists:
-            shared = Counter(chain.from_iterable(lists))
-            need = NEAR_DUPLICATE * len(mine) / 2
-            candidates.update(i for i, n in shared.items() if n >= need)
+        candidates.update(alike[j])
         if from_brief[j]:
             candidates -= {i for i in candidates if from_brief[i]}  # the brief's own words, twice
         hit = _first_twin(j, sorted(candidates), clauses, grams, topics, pairs, from_brief, r) \
@@ -256,11 +246,88 @@ def _same_idea(reading: Reading, r: Rules) -> list[Finding]:
             posted = by_topic.setdefault(t, [])
             if len(posted) < INDEX_CAP:
                 posted.append(j)
+    return findings
+
+
+def _alike(grams: list[frozenset[str]]) -> list[list[int]]:
+    """For each clause j (of at least MIN_BIGRAMS bigrams), the earlier such clauses i that
+    share at least NEAR_DUPLICATE·|j|/2 of j's bigrams, counting only the bigrams under
+    which i is indexed: the first INDEX_CAP clauses having a bigram are indexed under it."""
+    np = sys.modules.get("numpy")
+    eligible = sum(1 for g in grams if len(g) >= MIN_BIGRAMS)
+    if np is not None and 2 <= eligible <= ARRAY_MAX:
+        return _alike_arrays(grams, np)
+    # A bigram of one clause only never makes two clauses share: while no posting list
+    # can reach INDEX_CAP, leaving such bigrams out of the index changes no count.
+    freq = Counter(chain.from_iterable(g for g in grams if len(g) >= MIN_BIGRAMS))
+    shared_only = {g for g, n in freq.items() if n > 1} \
+        if freq and max(freq.values()) <= INDEX_CAP else None
+    by_gram: dict[str, list[int]] = {}
+    out: list[list[int]] = []
+    for j, mine in enumerate(grams):
+        keys = (mine if shared_only is None else mine & shared_only) \
+            if len(mine) >= MIN_BIGRAMS else ()
+        lists = [by_gram[g] for g in keys if g in by_gram]
+        if lists:
+            need = NEAR_DUPLICATE * len(mine) / 2
+            out.append([i for i, n in Counter(chain.from_iterable(lists)).items() if n >= need])
+        else:
+            out.append([])
         for g in keys:
             posted = by_gram.setdefault(g, [])
             if len(posted) < INDEX_CAP:
                 posted.append(j)
-    return findings
+    return out
+
+
+_gram_number: dict[str, int] = {}
+_gram_numbers: dict[frozenset[str], Any] = {}
+
+
+def _numbers(grams: frozenset[str], np: Any) -> Any:
+    """The clause's bigrams as a sorted array of numbers (remembered with the clause)."""
+    got = _gram_numbers.get(grams)
+    if got is None:
+        if len(_gram_number) > 4 * CLAUSE_MEMO * 16 or len(_gram_numbers) >= CLAUSE_MEMO:
+            _gram_number.clear()  # numbers need only agree within one draft: start afresh
+            _gram_numbers.clear()
+        number = _gram_number.setdefault
+        got = np.array(sorted(number(g, len(_gram_number)) for g in grams), dtype=np.int64)
+        _gram_numbers[grams] = got
+    return got
+
+
+def _alike_arrays(grams: list[frozenset[str]], np: Any) -> list[list[int]]:
+    """:func:`_alike` with numpy, loaded anyway in a batch: every (later, earlier indexed)
+    pair of clauses sharing a bigram is listed at once and counted with bincount."""
+    rows = [k for k, g in enumerate(grams) if len(g) >= MIN_BIGRAMS]
+    arrays = [_numbers(grams[k], np) for k in rows]
+    sizes = np.fromiter(map(len, arrays), dtype=np.int64, count=len(arrays))
+    number = np.concatenate(arrays)
+    row = np.repeat(np.arange(len(rows)), sizes)
+    order = np.argsort(number, kind="stable")  # by bigram, each bigram's clauses in order
+    number, row = number[order], row[order]
+    fresh = np.empty(len(number), dtype=bool)
+    fresh[0] = True
+    np.not_equal(number[1:], number[:-1], out=fresh[1:])
+    starts = np.flatnonzero(fresh)
+    group = np.cumsum(fresh) - 1
+    rank = np.arange(len(number)) - starts[group]  # earlier clauses with the same bigram
+    indexed = np.minimum(rank, INDEX_CAP)  # of which the first INDEX_CAP are indexed
+    out: list[list[int]] = [[] for _ in grams]
+    total = int(indexed.sum())
+    if not total:
+        return out
+    entry = np.repeat(np.arange(len(number)), indexed)
+    k = np.arange(total) - np.repeat(np.cumsum(indexed) - indexed, indexed)
+    earlier = row[starts[group[entry]] + k]
+    later = row[entry]
+    n = len(rows)
+    shared = np.bincount(later * n + earlier, minlength=n * n).reshape(n, n)
+    need = NEAR_DUPLICATE * sizes / 2
+    for j, i in zip(*(x.tolist() for x in np.nonzero(shared >= need[:, None])), strict=True):
+        out[rows[j]].append(rows[i])
+    return out
 
 
 def _brief_clauses(clauses: list[Clause], reading: Reading) -> list[bool]:
