@@ -105,6 +105,42 @@ def _check_pairs(text: str, offset: int, line: str) -> list[Finding]:
     return []
 
 
+Heading = tuple[int, str, int, int, int, str]  # level, style, number, start, end, as written
+EnumItem = tuple[str, int, str, str, int, int, str]  # kind, number, 第, 是, start, end, as written
+LINE_MEMO = 16384  # lines remembered: a batch's drafts share most of theirs
+_parsed: dict[str, tuple[Heading | None, tuple[bool, bool, list[EnumItem]] | None]] = {}
+
+
+def _parse_line(line: str) -> tuple[Heading | None, tuple[bool, bool, list[EnumItem]] | None]:
+    """What check_numbering reads of one line, remembered by its text: its heading number,
+    and (any enumeration, whether the line opens with it, the items) when it is not blank."""
+    got = _parsed.get(line)
+    if got is not None:
+        return got
+    heading: Heading | None = None
+    lead = LEAD_RE.match(line)
+    pos = lead.end() if lead else 0
+    maybe = HEADING_FIRST is None or HEADING_FIRST.match(line, pos)
+    for level, style, pattern in HEADINGS if maybe else ():
+        m = pattern.match(line, pos)
+        if m:
+            heading = (level, style, cn_value(m.group(1)), m.start(), m.end(), m.group(0))
+            break
+    enum = None
+    if line.strip():
+        found = list(ENUM_SCAN.finditer(line))
+        starts = bool(found) and found[0].start() <= PARA_START_RE.match(line).end()
+        items = [(m.group(1) + "…" + m.group(3), cn_value(m.group(2)), m.group(1), m.group(3),
+                  m.start(2), m.end(), m.group(0).strip("：:。；;，, "))
+                 for m in found if m.group(3) == "是" or m.group(1)]  # 一、 inside a sentence is not one
+        enum = (bool(found), starts, items)
+    got = (heading, enum)
+    if len(_parsed) >= LINE_MEMO:
+        del _parsed[next(iter(_parsed))]  # the oldest
+    _parsed[line] = got
+    return got
+
+
 def check_numbering(text: str) -> list[Finding]:
     """Headings must count 1, 2, 3 per level (reset under a new parent), in one style per list."""
     findings: list[Finding] = []
@@ -113,36 +149,30 @@ def check_numbering(text: str) -> list[Finding]:
     carry: dict[str, int] = {}
     offset = 0
     for line in text.split("\n"):
-        lead = LEAD_RE.match(line)
-        pos = lead.end() if lead else 0
-        maybe = HEADING_FIRST is None or HEADING_FIRST.match(line, pos)
-        for level, style, pattern in HEADINGS if maybe else ():
-            m = pattern.match(line, pos)
-            if not m:
-                continue
-            n = cn_value(m.group(1))
-            start, end = offset + m.start(), offset + m.end()
+        heading, enum = _parse_line(line)
+        if heading is not None:
+            level, style, n, start, end, said = heading
+            start, end = offset + start, offset + end
             if n == 0:
-                findings.append(_warn(text, start, end, f"编号“{m.group(0)}”写法有误，请改正"))
-                break
-            mine = last.get(level)
-            expected = mine[0] + 1 if mine else 1
-            if prev and n == prev[0] + 1 and style != prev[1] and n != expected:
-                findings.append(_warn(text, start, end, f"同一组编号混用“{prev[1]}”和“{style}”两种样式"))
-            elif mine and mine[0] + 1 == n and mine[1] != style:
-                findings.append(_warn(text, start, end, f"同级编号混用“{mine[1]}”和“{style}”两种样式"))
-            elif n != expected and not (prev and n == prev[0] + 1):
-                what = "重复" if mine and n == mine[0] else "跳号" if n > expected else "顺序颠倒"
-                findings.append(_warn(text, start, end, f"编号{what}：应为第{expected}项，此处为“{m.group(0)}”"))
-            last[level] = (n, style)
-            for deeper in [k for k in last if k > level]:
-                del last[deeper]
-            prev = (n, style)
-            break
-        if line.strip():
+                findings.append(_warn(text, start, end, f"编号“{said}”写法有误，请改正"))
+            else:
+                mine = last.get(level)
+                expected = mine[0] + 1 if mine else 1
+                if prev and n == prev[0] + 1 and style != prev[1] and n != expected:
+                    findings.append(_warn(text, start, end, f"同一组编号混用“{prev[1]}”和“{style}”两种样式"))
+                elif mine and mine[0] + 1 == n and mine[1] != style:
+                    findings.append(_warn(text, start, end, f"同级编号混用“{mine[1]}”和“{style}”两种样式"))
+                elif n != expected and not (prev and n == prev[0] + 1):
+                    what = "重复" if mine and n == mine[0] else "跳号" if n > expected else "顺序颠倒"
+                    findings.append(_warn(text, start, end, f"编号{what}：应为第{expected}项，此处为“{said}”"))
+                last[level] = (n, style)
+                for deeper in [k for k in last if k > level]:
+                    del last[deeper]
+                prev = (n, style)
+        if enum is not None:
             # 一是…/二是… may each open its own paragraph: the count carries over
             # to a paragraph that starts with the next item, and resets otherwise.
-            carry = _check_enum(text, offset, line, findings, carry)
+            carry = _check_enum(text, offset, enum, findings, carry)
         offset += len(line) + 1
     return findings
 
@@ -150,25 +180,20 @@ def check_numbering(text: str) -> list[Finding]:
 PARA_START_RE = re.compile(r"^[\s\u3000*#]*")
 
 
-def _check_enum(text: str, offset: int, line: str, findings: list[Finding],
+def _check_enum(text: str, offset: int, enum: tuple[bool, bool, list[EnumItem]], findings: list[Finding],
                 carry: dict[str, int]) -> dict[str, int]:
     """一是……二是……三是 (and 第一，第二) must count up by one, within a paragraph or
     across paragraphs that each start with the next item. Returns the state to carry."""
-    found = list(ENUM_SCAN.finditer(line))
+    found, starts, items = enum
     if not found:
         return {}
-    starts = found[0].start() <= PARA_START_RE.match(line).end()
     seqs: dict[str, int] = dict(carry) if starts else {}
-    for m in found:
-        kind = m.group(1) + "…" + m.group(3)
-        if m.group(3) != "是" and not m.group(1):
-            continue  # 一、 inside a sentence is not an enumeration
-        n = cn_value(m.group(2))
+    for kind, n, di, shi, start, end, said in items:
         expected = seqs.get(kind, 0) + 1
         if n != expected and not (n == 1 and kind not in seqs):
-            findings.append(_warn(text, offset + m.start(2), offset + m.end(),
-                                  f"列举序号不连续：应为“{m.group(1)}{CN[expected - 1] if expected <= 10 else expected}"
-                                  f"{m.group(3)}”，此处为“{m.group(0).strip('：:。；;，, ')}”"))
+            findings.append(_warn(text, offset + start, offset + end,
+                                  f"列举序号不连续：应为“{di}{CN[expected - 1] if expected <= 10 else expected}"
+                                  f"{shi}”，此处为“{said}”"))
         seqs[kind] = n
     return seqs
 
