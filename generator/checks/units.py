@@ -30,8 +30,8 @@ NUMBERED_RE = re.compile(r"[一二三四五六七八九十]{1,3}、|（[一二�
 MARKUP_RE = re.compile(r"[#*]+|^\s+|\s+$")
 CJK_RE = re.compile(r"[\u3400-\u9fff]")
 HEADING_SCAN = Scan(HEADING_RE)
-CLAUSE_MEMO = 16384  # clause texts remembered: a batch's drafts share most of their clauses
-_clause_memo: dict[str, tuple[str, bool, int, bool]] = {}
+CLAUSE_MEMO = 16384  # lines remembered: a batch's drafts share most of theirs
+_clause_memo: dict[str, list[tuple[int, int, str, int, bool]]] = {}
 TITLE_WORDS = ("讲话", "发言", "主持", "汇报", "致辞", "稿", "材料", "提纲")
 
 
@@ -93,19 +93,18 @@ class Reading:
     def clauses(self) -> list[Clause]:
         out: list[Clause] = []
         head_set = set(self.heading_starts)
-        line_starts = self.line_starts
         last_para = -1
-        for m in CLAUSE_RE.finditer(self.text):
-            body, cjk, lead, numbered = _clause_text(m.group(0))
-            if not cjk:
-                continue
-            para = bisect_right(line_starts, m.start()) - 1
-            start = m.start() + lead
-            heading = m.start() in head_set or start in head_set or numbered
-            # without any headings (a 主持词), each paragraph is its own part
-            section = self.section(start) if head_set else (para + 1, 0)
-            out.append(Clause(start, m.end(), body, section, para, para != last_para, heading))
-            last_para = para
+        offset = 0
+        for para, line in enumerate(self.text.split("\n")):  # a clause never crosses a line
+            for at, end, body, lead, numbered in _line_clauses(line):
+                at += offset
+                start = at + lead
+                heading = at in head_set or start in head_set or numbered
+                # without any headings (a 主持词), each paragraph is its own part
+                section = self.section(start) if head_set else (para + 1, 0)
+                out.append(Clause(start, offset + end, body, section, para, para != last_para, heading))
+                last_para = para
+            offset += len(line) + 1
         return out
 
     @cached_property
@@ -147,17 +146,22 @@ class Reading:
         return (guess, "title") if guess else ("", "")
 
 
-def _clause_text(raw: str) -> tuple[str, bool, int, bool]:
-    """(text without markdown marks, whether it has CJK, leading marks' length, whether it
-    opens with 一、/（一）), remembered by text: a batch's drafts share most clauses."""
-    got = _clause_memo.get(raw)
+def _line_clauses(line: str) -> list[tuple[int, int, str, int, bool]]:
+    """The clauses of one line that hold CJK: (start, end, text without markdown marks,
+    leading marks' length, whether it opens with 一、/（一）), remembered by the line's
+    text: a batch's drafts share most lines."""
+    got = _clause_memo.get(line)
     if got is None:
-        body = MARKUP_RE.sub("", raw)
-        got = (body, bool(CJK_RE.search(body)), len(raw) - len(raw.lstrip(" \t　#*")),
-               bool(NUMBERED_RE.match(body)))
+        got = []
+        for m in CLAUSE_RE.finditer(line):
+            raw = m.group(0)
+            body = MARKUP_RE.sub("", raw)
+            if CJK_RE.search(body):
+                got.append((m.start(), m.end(), body, len(raw) - len(raw.lstrip(" \t　#*")),
+                            bool(NUMBERED_RE.match(body))))
         if len(_clause_memo) >= CLAUSE_MEMO:
             del _clause_memo[next(iter(_clause_memo))]  # the oldest
-        _clause_memo[raw] = got
+        _clause_memo[line] = got
     return got
 
 
