@@ -77,14 +77,23 @@ def check_punctuation(text: str) -> list[Finding]:
         findings.append(_warn(text, m.start(), m.end(), f"标点重复或连用“{m.group(0)}”"))
     offset = 0
     for line in text.split("\n"):
-        body = line.strip()
-        if body and body[0] in "，。、；！？":
-            findings.append(_warn(text, offset, offset + len(line), f"段首出现标点“{body[0]}”"))
-        if body and body[-1] in "，、；":
-            findings.append(_warn(text, offset, offset + len(line), f"段末标点“{body[-1]}”悬空，句子未写完"))
-        findings += _check_pairs(text, offset, line)
+        if line not in _clean:  # a line these rules passed once passes again
+            before = len(findings)
+            body = line.strip()
+            if body and body[0] in "，。、；！？":
+                findings.append(_warn(text, offset, offset + len(line), f"段首出现标点“{body[0]}”"))
+            if body and body[-1] in "，、；":
+                findings.append(_warn(text, offset, offset + len(line), f"段末标点“{body[-1]}”悬空，句子未写完"))
+            findings += _check_pairs(text, offset, line)
+            if len(findings) == before:
+                if len(_clean) >= LINE_MEMO:
+                    del _clean[next(iter(_clean))]  # the oldest
+                _clean[line] = None
         offset += len(line) + 1
     return findings
+
+
+_clean: dict[str, None] = {}  # lines with nothing for the per-line rules of check_punctuation
 
 
 def _check_pairs(text: str, offset: int, line: str) -> list[Finding]:
