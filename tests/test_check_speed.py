@@ -229,3 +229,23 @@ def test_repetition_findings_pinned():
         found = [f for f in check_text(draft.body, meta=draft.meta) if f.category == "repetition"]
         assert [(f.line, f.severity) for f in found] == [(line, sev) for line, sev, _ in wanted], path
         assert all(w in f.advice for f, (_, _, w) in zip(found, wanted, strict=True)), path
+
+
+def test_parallel_check_fails_on_a_bad_file_as_the_serial_one_does(monkeypatch, tmp_path):
+    """The parent reads the drafts (for the twins) while workers check them: a file that
+    cannot be read still stops the run with the serial path's message."""
+    from pathlib import Path
+
+    import generator.check as check
+    from generator.errors import SpeechgenError
+
+    data = Path(__file__).resolve().parent / "data" / "check"
+    bad = tmp_path / "bad.md"
+    bad.write_bytes(b"\xff\xfe\x00\xd8" * 50 + bytes(range(256)) * 4)
+    files = [data / "bad_twin_a.md", bad, data / "bad_twin_b.md"]
+    with pytest.raises(SpeechgenError) as serial:
+        check.check_files(files, corpus=None)
+    monkeypatch.setattr(check, "PARALLEL_MIN_FILES", 2)
+    with pytest.raises(SpeechgenError) as parallel:
+        check.check_files(files, corpus=None)
+    assert str(parallel.value) == str(serial.value)
