@@ -249,3 +249,29 @@ def test_parallel_check_fails_on_a_bad_file_as_the_serial_one_does(monkeypatch, 
     with pytest.raises(SpeechgenError) as parallel:
         check.check_files(files, corpus=None)
     assert str(parallel.value) == str(serial.value)
+
+
+def test_blockwise_candidates_on_column_ranks_equal_those_on_hashes():
+    from generator.checks.similar import _candidates_blockwise, minhash_signatures
+
+    sig = minhash_signatures([shingle_hashes(t) for t in _drafts(150, 21)], 192)
+
+    def reference(floor, threshold):  # the comparison on the 64-bit values themselves
+        need = int(np.ceil(floor * 192))
+        counts = np.zeros(len(sig), dtype=np.int64)
+        pairs = []
+        for i in range(len(sig)):
+            row = (sig[i + 1:] == sig[i]).sum(axis=1)
+            above = row > threshold * 192
+            counts[i] += above.sum()
+            counts[i + 1:] += above
+            hits = np.flatnonzero(row >= need)
+            if len(hits) > similar.MAX_CONFIRM:
+                hits = hits[np.argsort(-row[hits], kind="stable")[:similar.MAX_CONFIRM]]
+            pairs += [(i, i + 1 + int(c)) for c in hits]
+        return pairs, counts
+
+    counts = np.zeros(len(sig), dtype=np.int64)
+    pairs = _candidates_blockwise(sig, 0.35, (0.5, counts))
+    want_pairs, want_counts = reference(0.35, 0.5)
+    assert pairs == want_pairs and counts.tolist() == want_counts.tolist()
