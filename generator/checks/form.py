@@ -116,7 +116,7 @@ def _check_pairs(text: str, offset: int, line: str) -> list[Finding]:
 
 Heading = tuple[int, str, int, int, int, str]  # level, style, number, start, end, as written
 EnumItem = tuple[str, int, str, str, int, int, str]  # kind, number, 第, 是, start, end, as written
-LINE_MEMO = 16384  # lines remembered: a batch's drafts share most of theirs
+LINE_MEMO = 4096  # lines remembered: a batch's drafts share most of theirs
 _parsed: dict[str, tuple[Heading | None, tuple[bool, bool, list[EnumItem]] | None]] = {}
 
 

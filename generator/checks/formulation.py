@@ -114,7 +114,7 @@ def _judge(entry: Formulation, said: str, sentence: str, start: int, end: int,
     return start, _excerpt(sentence, start, end), _advice(entry, said, day, bank)
 
 
-LINE_MEMO = 16384  # lines remembered: a batch's drafts share most of theirs
+LINE_MEMO = 4096  # lines remembered: a batch's drafts share most of theirs
 _memo: dict[tuple[str, dt.date], list[tuple[str, str]]] = {}
 _memo_for: list[Bank] = []  # the bank the remembered judgments hold for
 _entries: list[tuple[Formulation, frozenset[str]]] = []  # its entries, longest first, and what each needs

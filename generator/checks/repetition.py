@@ -47,7 +47,7 @@ STOP_BIGRAMS = GENERIC_BIGRAMS | frozenset(
 )
 CJK = re.compile(r"[\u4e00-\u9fff]+")
 CJK_PAIR = re.compile(r"(?=([\u4e00-\u9fff]{2}))")  # every two CJK characters in a row, overlapping
-CLAUSE_MEMO = 16384  # clause texts remembered: a batch's drafts share most of their clauses
+CLAUSE_MEMO = 4096  # clause texts remembered: a batch's drafts share most of their clauses
 ARRAY_MAX = 512  # clauses up to which _alike counts with numpy (an n × n table)
 
 

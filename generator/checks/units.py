@@ -30,7 +30,7 @@ NUMBERED_RE = re.compile(r"[一二三四五六七八九十]{1,3}、|（[一二�
 MARKUP_RE = re.compile(r"[#*]+|^\s+|\s+$")
 CJK_RE = re.compile(r"[\u3400-\u9fff]")
 HEADING_SCAN = Scan(HEADING_RE)
-CLAUSE_MEMO = 16384  # lines remembered: a batch's drafts share most of theirs
+CLAUSE_MEMO = 4096  # lines remembered: a batch's drafts share most of theirs
 _clause_memo: dict[str, list[tuple[int, int, str, int, bool]]] = {}
 TITLE_WORDS = ("讲话", "发言", "主持", "汇报", "致辞", "稿", "材料", "提纲")
 
