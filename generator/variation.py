@@ -83,10 +83,18 @@ def _table(store: dict[Any, Any], key: Any) -> dict[Any, Any]:
     return table
 
 
+_PLAIN_TEXT: dict[str, dict[str, tuple[str, frozenset[str], frozenset[str]]]] = {}
+
+
 @functools.lru_cache(maxsize=32768)
-def _gram_pair(text: str) -> tuple[frozenset[str], frozenset[str]]:
-    """A wording's phrase grams and idiom grams, looked up together."""
-    return phrase_grams(text), phrase_grams(text, IDIOM)
+def _idioms(text: str) -> frozenset[str]:
+    """A wording's idiom grams less the plain words, which the idiom rule ignores."""
+    return phrase_grams(text, IDIOM) - PLAIN_WORDS
+
+
+def same_text(text: str) -> str:
+    """The default substitute: wording read as written."""
+    return text
 
 
 def _prepared(pool: list[str], single: bool, avoid: tuple[str, ...]) -> list[str]:
@@ -109,7 +117,7 @@ def _prepared(pool: list[str], single: bool, avoid: tuple[str, ...]) -> list[str
 
 class Variation:
     def __init__(self, seed: int, pools: dict[str, list[str]],
-                 substitute: Callable[[str], str] = lambda s: s, *, voice: str = "",
+                 substitute: Callable[[str], str] = same_text, *, voice: str = "",
                  pool_voices: Callable[[str], Sequence[str]] | None = None,
                  banned: Sequence[re.Pattern[str]] = (), once: re.Pattern[str] | None = None,
                  seen: frozenset[str] = frozenset(), headings: frozenset[str] = frozenset(),
@@ -136,6 +144,11 @@ class Variation:
         self._str_static = _table(_STR_STATIC, (self.banned, once))
         self._item_static = _table(_ITEM_STATIC, once)
         self.recent: deque[frozenset[str]] = deque(maxlen=NEIGHBOURS)  # idiom grams, last picks
+        self._near: frozenset[str] | None = None  # …their union, until the next pick
+        # wording without {tokens} reads the same in every draft when the substitute only
+        # fills tokens (make_substitute's, or none): its grams are shared across drafts
+        self._plain = _table(_PLAIN_TEXT, "") if (
+            substitute is same_text or getattr(substitute, "tokens_only", False)) else {}
 
     def _fresh(self, items: Sequence[Any], key: Callable[[Any], str] | None = None) -> list[Any]:
         """Items not used yet, not banned, not saying a once-per-draft word again and (titled
@@ -195,14 +208,18 @@ class Variation:
         """Stock wording that would not repeat a phrase already in the draft (推动…工作
         twice), unless every candidate would. Topic-pack content is left to chance:
         narrowing it would make districts' drafts more alike."""
-        words, word, emitted = self._words, self._word, self.emitted
+        plain, words, word, emitted = self._plain, self._words, self._word, self.emitted
         clean, idioms = [], []
         for i in items:
-            _, grams, idiom = words.get(i) or word(i)
+            _, grams, idiom = plain.get(i) or words.get(i) or word(i)
             if grams.isdisjoint(emitted):
                 clean.append(i)
                 idioms.append(idiom)
-        near = frozenset().union(*self.recent) - PLAIN_WORDS
+        if not clean:
+            return items
+        near = self._near
+        if near is None:  # the recent picks' idiom grams, plain words already left out
+            near = self._near = frozenset().union(*self.recent)
         cleaner = [i for i, idiom in zip(clean, idioms, strict=True) if idiom.isdisjoint(near)]
         # the idiom rule may not narrow a large pool to a single candidate, or every
         # district would get the same sentence
@@ -213,11 +230,15 @@ class Variation:
     def _word(self, item: str) -> tuple[str, frozenset[str], frozenset[str]]:
         """The wording as it will read in this draft (tokens filled) and its phrase and
         idiom grams, computed once per draft."""
-        found = self._words.get(item)
+        found = self._plain.get(item) or self._words.get(item)
         if found is None:
             text = self.substitute(item)
             # idioms are the pool's own words: filled {tokens} (生态环境保护工作) are not stock phrases
-            found = self._words[item] = (text, phrase_grams(text), phrase_grams(item, IDIOM))
+            found = (text, phrase_grams(text), _idioms(item))
+            if "{" not in item and text is item:
+                self._plain[item] = found
+            else:
+                self._words[item] = found
         return found
 
     def _text(self, item: str) -> str:
@@ -231,6 +252,7 @@ class Variation:
                 _, grams, idiom = self._word(item)
                 self.emitted |= grams
                 self.recent.append(idiom)
+                self._near = None
 
     def pick(self, name: str, items: int | None = None, avoid: Sequence[str] = ()) -> str:
         """One phrase from the named pool, never one already used in this draft.
