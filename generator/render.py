@@ -8,6 +8,7 @@ times and keep the closest draft, so output stays deterministic.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass, replace
@@ -103,7 +104,9 @@ class Budget:
         }
 
 
+@functools.lru_cache(maxsize=8192)
 def _fw(text: str) -> str:
+    """fullwidth(), remembered: a batch words the same brief items for every district."""
     return fullwidth(text) if text else ""
 
 
