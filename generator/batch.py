@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import multiprocessing
 import os
 import re
@@ -160,11 +161,37 @@ _WORKER: tuple[Settings, Any] | None = None
 
 
 def init_worker(settings: Settings) -> None:
-    """Pool initializer: one Renderer per process, reused for every district."""
+    """Pool initializer: one Renderer per process, reused for every district. A worker
+    forked after :func:`preload` keeps the parent's (same settings object)."""
     global _WORKER
+    if _WORKER is not None and _WORKER[0] is settings:
+        return
     from generator.render import Renderer
 
     _WORKER = (settings, Renderer(settings.dirs))
+
+
+def preload(settings: Settings, tasks: Iterator[Task]) -> Iterator[Task]:
+    """Before forking the workers: build the worker state here and render the first
+    district once (output discarded), so every worker starts with the imports, compiled
+    templates, packs and caches in place (shared copy-on-write) instead of each loading
+    them itself. Returns the same tasks in the same order."""
+    init_worker(settings)
+    first = next(tasks, None)
+    if first is None:
+        return iter(())
+    if first.brief is not None:
+        from generator.export import draft_bytes
+        from generator.writers import output  # noqa: F401 - imported for the workers
+
+        assert _WORKER is not None
+        try:
+            draft = _WORKER[1].render(first.brief)
+            draft_bytes(draft, settings.fmt, script=settings.script, reference_docx=settings.reference_docx)
+            signature(draft.body_text, settings.exact)
+        except Exception:  # noqa: S110 - the worker renders it again and reports the failure
+            pass
+    return itertools.chain([first], tasks)
 
 
 def work(task: Task) -> Result:
@@ -317,7 +344,10 @@ def run_batch(batch_path: Path, out_dir: Path, *, fmt: str = "md", jobs: int | N
                 return
             yield task
 
-    pool = multiprocessing.get_context().Pool(jobs, initializer=init_worker, initargs=(settings,))
+    context = multiprocessing.get_context()
+    if context.get_start_method() == "fork":
+        tasks = preload(settings, tasks)
+    pool = context.Pool(jobs, initializer=init_worker, initargs=(settings,))
     try:
         for result in pool.imap(work, bounded(), chunksize=chunk):
             window.release()
