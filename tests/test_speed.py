@@ -408,3 +408,15 @@ def test_variation_tables_shared_across_drafts_change_no_draft():
     for brief in others:
         renderer.render(brief)
     assert draft_bytes(renderer.render(target), "md") == fresh
+
+
+def test_plain_text_shortcut_matches_the_regex():
+    """facts._plain joins str.split() pieces unless a control character is left; the
+    result is what the whitespace-and-control regex gives, for every character class."""
+    from generator.facts import _UNREAD, _plain
+
+    for c in [*range(0x3100), *range(0xFE00, 0x10000), 0x1D173, 0xE0001]:
+        if 0xD800 <= c <= 0xDFFF:
+            continue
+        text = f"甲{chr(c)}乙 {chr(c)}\n"
+        assert _plain(text) == _UNREAD.sub("", text), hex(c)
