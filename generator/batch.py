@@ -238,6 +238,7 @@ def plan(districts: Iterator[District], settings: Settings, kinds: list[str],
          topics: list[str]) -> Iterator[Task]:
     """Validate, name and check each district in input order (runs in the parent)."""
     book = NameBook()
+    warned: set[tuple[Any, ...]] = set()
     for district in districts:
         label = district.label
         try:
@@ -246,7 +247,11 @@ def plan(districts: Iterator[District], settings: Settings, kinds: list[str],
             yield Task(district.number, label, status=FAILED, message=_problem_report(district, exc))
             continue
         label = brief.locality.name
-        warn_for(brief, settings.dirs)  # 提法 horizon, once per batch (workers stay quiet)
+        # 提法 horizon, once per batch (workers stay quiet): the warning depends on these only
+        said = (brief.formulations, brief.kind, brief.meeting.date)
+        if said not in warned:
+            warned.add(said)
+            warn_for(brief, settings.dirs)
         name = book.claim(f"{brief.locality.name}-{brief.meeting.title}", settings.fmt)
         try:
             target = inside(settings.out_dir, name)
