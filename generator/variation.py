@@ -193,7 +193,8 @@ class Variation:
 
     def _subjects(self, item: Any) -> frozenset[str]:
         """The once-per-draft words an item says (a measure: its title and lead, not its points)."""
-        return self._static(item)[1]
+        found = self._str_static.get(item) if item.__class__ is str else None
+        return (found or self._static(item))[1]
 
     def _mark(self, chosen: Sequence[Any]) -> None:
         for item in chosen:
