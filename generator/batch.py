@@ -11,26 +11,19 @@ tasks nor drafts pile up: memory stays flat for 10,000 districts.
 Re-running the same command after an interruption resumes: drafts already
 written are reported as skipped (not failed) unless ``--force`` is given.
 
-Similarity: each worker reduces its draft to a compact signature — for batches
-up to :data:`EXACT_LIMIT` drafts, the exact set of hashed 5-character shingles
-(pairwise Jaccard is exact, computed for all pairs at once as bit-set
-popcounts by :class:`ExactJaccard`, so 300 drafts cost milliseconds, not the
-seconds a pair-by-pair loop took); above that, a 128-bin one-permutation MinHash, and
-candidate pairs come from MinHash LSH banding, so the cost stays near
-linear in memory. In LSH mode the reported maximum is over LSH candidates
-(pairs that share a band; see :class:`Similarity`), so it is an estimate and a
-pair just above 0.5 may be missed; clearly similar pairs (0.7+) are found.
+Similarity between the drafts of a batch: :mod:`generator.batchsim`; the CLI body
+(progress, table, summary.csv): :mod:`generator.batchcli`.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import itertools
 import multiprocessing
 import os
 import re
 import stat
-import sys
 import threading
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -39,6 +32,15 @@ from pathlib import Path
 from typing import Any
 
 from generator.batchio import District, read_batch
+from generator.batchsim import (  # noqa: F401 - re-exported: callers and tests import them from here
+    EXACT_LIMIT,
+    NUM_PERM,
+    SHINGLE,
+    SIMILAR,
+    ExactJaccard,
+    Similarity,
+    signature,
+)
 from generator.brief import Brief, brief_from_located
 from generator.errors import ExportError, SpeechgenError, os_error_message
 from generator.formulations import warn_for
@@ -47,11 +49,6 @@ from generator.writers.output import spreadsheet_cell
 
 NAME_CHARS = 120  # longest file name, extension included
 NAME_BYTES = 200  # UTF-8 bytes; leaves room for atomic_write's ".name.XXXX.tmp" under 255
-SHINGLE = 5
-SIMILAR = 0.5  # warn when two drafts of one batch are more alike than this
-EXACT_LIMIT = 300  # exact Jaccard up to this many drafts (≤ 45k pairs, vectorised), MinHash + LSH above
-NUM_PERM = 128
-BANDS, ROWS = 25, 5  # LSH banding over 125 of the 128 MinHash values
 SUMMARY = "summary.csv"
 # Drafts are written without an fsync each and synced once when the run ends (or is
 # interrupted): per-draft fsync only guards against a power cut, and after one a
@@ -122,221 +119,6 @@ def inside(folder: Path, name: str) -> Path:
     return target
 
 
-# ------------------------------------------------------------------ similarity
-
-def signature(text: str, exact: bool) -> Any:
-    """Exact: the sorted 64-bit shingle hashes (a numpy array: cheap to pickle, no
-    Python set). Otherwise: a one-permutation MinHash.
-
-    Both come from :mod:`generator.checks.similar`, so batch and ``check`` judge
-    likeness the same way.
-    """
-    from generator.checks.similar import minhash_signatures, shingle_hashes
-
-    hashes = shingle_hashes(text, SHINGLE)
-    if exact:
-        return hashes
-    return minhash_signatures([hashes], NUM_PERM)[0]
-
-
-class ExactJaccard:
-    """All-pairs exact Jaccard of up to :data:`EXACT_LIMIT` shingle sets, vectorised.
-
-    Each new set is looked up in a sorted table of the hashes seen so far
-    (``searchsorted``, no per-pair Python work), so it becomes a row of column
-    numbers. At the end, columns only one draft has are dropped (they add to
-    a set's size, never to an intersection), rows become bit-sets, and every
-    intersection is a popcount of AND-ed 64-bit words, a block of rows at a
-    time. Cost: O(n log v) to add, O(n² · v / 64) word operations at the end,
-    with v the number of shared shingles: about 20 ms at 300 drafts, where the
-    frozenset loop it replaces took 6 s.
-    """
-
-    BLOCK = 16
-
-    def __init__(self) -> None:
-        import numpy as np
-
-        self._known = np.zeros(0, dtype=np.uint64)  # sorted distinct hashes
-        self._column = np.zeros(0, dtype=np.int64)  # column of each, in first-seen order
-        self._rows: list[Any] = []  # per set: its columns
-        self.steps = 0  # vectorised steps taken: grows linearly with the number of sets
-
-    def add(self, hashes: Any) -> None:
-        import numpy as np
-
-        hashes = np.asarray(hashes, dtype=np.uint64)
-        self.steps += 1
-        pos = np.searchsorted(self._known, hashes)
-        found = pos < len(self._known)
-        found[found] = self._known[pos[found]] == hashes[found]
-        fresh = hashes[~found]
-        columns = np.empty(len(hashes), dtype=np.int64)
-        columns[found] = self._column[pos[found]]
-        if len(fresh):
-            numbers = np.arange(len(self._column), len(self._column) + len(fresh), dtype=np.int64)
-            columns[~found] = numbers
-            at = np.searchsorted(self._known, fresh)
-            self._known = np.insert(self._known, at, fresh)
-            self._column = np.insert(self._column, at, numbers)
-        self._rows.append(columns)
-
-    def __len__(self) -> int:
-        return len(self._rows)
-
-    def jaccard(self) -> Any:
-        """The n × n matrix of exact Jaccard values (upper triangle filled, i < j)."""
-        import numpy as np
-
-        n = len(self._rows)
-        sizes = np.array([len(r) for r in self._rows], dtype=np.int64)
-        inter = np.zeros((n, n), dtype=np.int64)
-        if n >= 2 and len(self._column):
-            counts = np.bincount(np.concatenate(self._rows), minlength=len(self._column))
-            shared = counts >= 2
-            renumber = np.cumsum(shared) - 1
-            width = max(1, int(shared.sum()))
-            words = (width + 63) // 64
-            dense = np.zeros((n, words * 64), dtype=bool)
-            for i, cols in enumerate(self._rows):
-                cols = cols[shared[cols]]
-                dense[i, renumber[cols]] = True
-            bits = np.packbits(dense, axis=1).view(np.uint64)
-            for start in range(0, n, self.BLOCK):
-                self.steps += 1
-                block = bits[start:start + self.BLOCK]
-                inter[start:start + self.BLOCK, start:] = _popcount(
-                    block[:, None, :] & bits[None, start:, :]).sum(axis=2)
-        union = sizes[:, None] + sizes[None, :] - inter
-        with np.errstate(divide="ignore", invalid="ignore"):
-            value = np.where(union > 0, inter / np.where(union > 0, union, 1), 1.0)
-        return np.triu(value, 1)
-
-
-def _popcount(words: Any) -> Any:
-    import numpy as np
-
-    if hasattr(np, "bitwise_count"):  # numpy >= 2.0
-        return np.bitwise_count(words)
-    table = np.array([bin(i).count("1") for i in range(256)], dtype=np.uint8)
-    return table[words.view(np.uint8)].reshape(*words.shape, 8).sum(axis=-1)
-
-
-class Similarity:
-    """Highest pairwise Jaccard of a batch, fed one signature at a time.
-
-    Exact mode (:class:`ExactJaccard`) reports the same pairs, values and order
-    as comparing every pair in input order: the first maximum in (later draft,
-    earlier draft) order, warnings in that order.
-
-    LSH mode bands the MinHash (:data:`BANDS` x :data:`ROWS`, S-curve centred
-    near 0.5: a pair at 0.6 becomes a candidate with probability ~0.87, at 0.7
-    ~0.98, at 0.3 ~0.06). Buckets are plain dicts of ints (a set per bucket
-    would cost about 15 KB per draft at 10,000 drafts), and signatures live in
-    one preallocated matrix.
-    """
-
-    def __init__(self, exact: bool, total: int = 0):
-        self.exact = exact
-        self._best: tuple[float, str, str] | None = None
-        self._similar: list[tuple[float, str, str]] = []
-        self._exact = ExactJaccard() if exact else None
-        self._settled = True
-        self._labels: list[str] = []
-        self._matrix: Any = None
-        self._bands: list[dict[int, Any]] = [{} for _ in range(BANDS)]
-        self._total = total
-
-    def add(self, label: str, sig: Any) -> None:
-        if self._exact is not None:
-            self._exact.add(sig)
-            self._labels.append(label)
-            self._settled = False
-            return
-        import numpy as np
-
-        index = len(self._labels)
-        if self._matrix is None or index >= len(self._matrix):
-            grown = np.zeros((max(self._total, 2 * index, 16), NUM_PERM), dtype=np.uint64)
-            if self._matrix is not None:
-                grown[:index] = self._matrix[:index]
-            self._matrix = grown
-        self._matrix[index] = sig
-        candidates: set[int] = set()
-        for band, table in enumerate(self._bands):
-            key = hash(self._matrix[index, band * ROWS:(band + 1) * ROWS].tobytes())
-            bucket = table.get(key)
-            if bucket is None:
-                table[key] = index
-            elif isinstance(bucket, int):
-                candidates.add(bucket)
-                table[key] = [bucket, index]
-            else:
-                candidates.update(bucket)
-                bucket.append(index)
-        if candidates:
-            others = sorted(candidates)
-            values = (self._matrix[others] == self._matrix[index]).mean(axis=1)
-            for other, value in zip(others, values.tolist(), strict=True):
-                self._note(value, self._labels[other], label)
-        self._labels.append(label)
-
-    def _settle(self) -> None:
-        """Exact mode: all pairs at once, in the order a pair-by-pair loop would meet them."""
-        if self._settled or self._exact is None:
-            return
-        import numpy as np
-
-        self._settled = True
-        self._best, self._similar = None, []
-        n = len(self._labels)
-        if n < 2:
-            return
-        value = self._exact.jaccard()
-        later, earlier = np.triu_indices(n, 1)[::-1]  # pairs (i < j) ordered by j, then i
-        order = np.lexsort((earlier, later))
-        earlier, later = earlier[order], later[order]
-        values = value[earlier, later]
-        top = int(np.argmax(values))  # first maximum in loop order
-        self._best = (float(values[top]), self._labels[earlier[top]], self._labels[later[top]])
-        for k in np.flatnonzero(values > SIMILAR).tolist():
-            self._similar.append((float(values[k]), self._labels[earlier[k]], self._labels[later[k]]))
-
-    @property
-    def best(self) -> tuple[float, str, str] | None:
-        self._settle()
-        return self._best
-
-    @property
-    def similar(self) -> list[tuple[float, str, str]]:
-        self._settle()
-        return self._similar
-
-    def _note(self, value: float, a: str, b: str) -> None:
-        if self._best is None or value > self._best[0]:
-            self._best = (value, a, b)
-        if value > SIMILAR:
-            self._similar.append((value, a, b))
-
-    @property
-    def count(self) -> int:
-        return len(self._labels)
-
-    def describe(self) -> list[str]:
-        if self.count < 2:
-            return []
-        method = "精确计算" if self.exact else "MinHash+LSH 估算"
-        if self.best is None:
-            return [f"各稿之间未发现相似度较高的讲话稿（5字片段 Jaccard，{method}，{self.count} 篇）。"]
-        value, a, b = self.best
-        lines = [f"各稿之间的最高相似度：{value:.2f}（{a} 与 {b}；5字片段 Jaccard，{method}，{self.count} 篇）。"]
-        if self.similar:
-            lines.append(f"警告：{len(self.similar)} 对讲话稿相似度超过 {SIMILAR}，建议调整内容或随机种子：")
-            for value, a, b in sorted(self.similar, key=lambda x: -x[0])[:10]:
-                lines.append(f"  - {a} 与 {b}：{value:.2f}")
-        return lines
-
-
 # ------------------------------------------------------------------ workers
 
 @dataclass(frozen=True)
@@ -379,11 +161,37 @@ _WORKER: tuple[Settings, Any] | None = None
 
 
 def init_worker(settings: Settings) -> None:
-    """Pool initializer: one Renderer per process, reused for every district."""
+    """Pool initializer: one Renderer per process, reused for every district. A worker
+    forked after :func:`preload` keeps the parent's (same settings object)."""
     global _WORKER
+    if _WORKER is not None and _WORKER[0] is settings:
+        return
     from generator.render import Renderer
 
     _WORKER = (settings, Renderer(settings.dirs))
+
+
+def preload(settings: Settings, tasks: Iterator[Task]) -> Iterator[Task]:
+    """Before forking the workers: build the worker state here and render the first
+    district once (output discarded), so every worker starts with the imports, compiled
+    templates, packs and caches in place (shared copy-on-write) instead of each loading
+    them itself. Returns the same tasks in the same order."""
+    init_worker(settings)
+    first = next(tasks, None)
+    if first is None:
+        return iter(())
+    if first.brief is not None:
+        from generator.export import draft_bytes
+        from generator.writers import output  # noqa: F401 - imported for the workers
+
+        assert _WORKER is not None
+        try:
+            draft = _WORKER[1].render(first.brief)
+            draft_bytes(draft, settings.fmt, script=settings.script, reference_docx=settings.reference_docx)
+            signature(draft.body_text, settings.exact)
+        except Exception:  # noqa: S110 - the worker renders it again and reports the failure
+            pass
+    return itertools.chain([first], tasks)
 
 
 def work(task: Task) -> Result:
@@ -430,6 +238,7 @@ def plan(districts: Iterator[District], settings: Settings, kinds: list[str],
          topics: list[str]) -> Iterator[Task]:
     """Validate, name and check each district in input order (runs in the parent)."""
     book = NameBook()
+    warned: set[tuple[Any, ...]] = set()
     for district in districts:
         label = district.label
         try:
@@ -438,7 +247,11 @@ def plan(districts: Iterator[District], settings: Settings, kinds: list[str],
             yield Task(district.number, label, status=FAILED, message=_problem_report(district, exc))
             continue
         label = brief.locality.name
-        warn_for(brief, settings.dirs)  # 提法 horizon, once per batch (workers stay quiet)
+        # 提法 horizon, once per batch (workers stay quiet): the warning depends on these only
+        said = (brief.formulations, brief.kind, brief.meeting.date)
+        if said not in warned:
+            warned.add(said)
+            warn_for(brief, settings.dirs)
         name = book.claim(f"{brief.locality.name}-{brief.meeting.title}", settings.fmt)
         try:
             target = inside(settings.out_dir, name)
@@ -536,7 +349,10 @@ def run_batch(batch_path: Path, out_dir: Path, *, fmt: str = "md", jobs: int | N
                 return
             yield task
 
-    pool = multiprocessing.get_context().Pool(jobs, initializer=init_worker, initargs=(settings,))
+    context = multiprocessing.get_context()
+    if context.get_start_method() == "fork":
+        tasks = preload(settings, tasks)
+    pool = context.Pool(jobs, initializer=init_worker, initargs=(settings,))
     try:
         for result in pool.imap(work, bounded(), chunksize=chunk):
             window.release()
@@ -596,84 +412,3 @@ def check_summary_target(target: Path, inputs: list[Path]) -> None:
     if not head.startswith(ours):
         raise ExportError(f"{target} 已存在，但不是 speechgen 生成的汇总表（可能是您自己的文件），"
                           "为免覆盖已停止；请把它移走或换一个输出目录。没有生成任何讲话稿。")
-
-
-TABLE_ROWS = 100  # longer batches list only the districts that need attention
-
-
-def batch_command(batch_path: Path, out_dir: Path, *, fmt: str, jobs: int | None,
-                  defaults: Path | None, force: bool, script: str,
-                  reference_docx: Path | None, dirs: TemplateDirs) -> int:
-    """The CLI body: progress, per-district errors, summary table and summary.csv.
-
-    Returns the exit code: 0, or 1 when any district failed.
-    """
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeRemainingColumn,
-    )
-    from rich.table import Table
-
-    from generator.writers.output import atomic_write
-
-    err = Console(file=sys.stderr, highlight=False, soft_wrap=True)
-    out = Console(file=sys.stdout, highlight=False)
-    live = sys.stderr.isatty()
-    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                        TimeRemainingColumn(), console=err) if live else None
-    state: dict[str, Any] = {"done": 0, "total": 0, "task": None}
-
-    def on_start(total: int) -> None:
-        state["total"] = total
-        if progress is not None:
-            progress.start()
-            state["task"] = progress.add_task("生成讲话稿", total=total)
-
-    def on_result(r: Result) -> None:
-        state["done"] += 1
-        where = progress.console if progress is not None else err
-        tail = f" → {r.name}" if r.status == WRITTEN else ""
-        if progress is None:  # a plain line per district: rich's print cost ~0.3 ms a line
-            err.file.write(f"[{state['done']}/{state['total']}] {r.label} … {r.status}{tail}\n")
-        if r.status == FAILED:
-            where.print(f"{r.label}（第{r.number}个地区）生成失败：{r.message}", markup=False)
-        if progress is not None:
-            progress.advance(state["task"])
-
-    inputs = [p for p in (batch_path, defaults, reference_docx) if p is not None]
-    check_summary_target(out_dir / SUMMARY, inputs)
-    try:
-        report = run_batch(batch_path, out_dir, fmt=fmt, jobs=jobs, defaults=defaults, force=force,
-                           script=script, reference_docx=reference_docx, dirs=dirs,
-                           on_start=on_start, on_result=on_result)
-    finally:
-        if progress is not None:
-            progress.stop()
-    check_summary_target(out_dir / SUMMARY, inputs)
-    atomic_write(out_dir / SUMMARY, summary_bytes(report), force=True, inputs=inputs)
-
-    table = Table(title="批量生成结果")
-    for heading in ("地区", "字数", "讲话时长(分钟)", "状态"):
-        table.add_column(heading)
-    rows = report.rows if len(report.rows) <= TABLE_ROWS else \
-        [r for r in report.rows if r.status != WRITTEN][:TABLE_ROWS]
-    for r in rows:
-        table.add_row(r.label, "" if r.chars is None else str(r.chars),
-                      "" if r.minutes is None else f"{r.minutes:.1f}", r.status)
-    if rows:
-        out.print(table)
-    failed, skipped, written = report.count(FAILED), report.count(SKIPPED), report.count(WRITTEN)
-    line = f"共 {report.total} 个地区：已写入 {written}，跳过 {skipped}，失败 {failed}。明细见 {out_dir / SUMMARY}"
-    if len(report.rows) > TABLE_ROWS:
-        line += "（地区较多，上表只列出未写入的地区）"
-    out.print(line, markup=False)
-    if skipped:
-        err.print("已存在的讲话稿没有覆盖（中断后重跑即可续写其余地区）；如需重新生成请加 --force。", markup=False)
-    assert report.similarity is not None
-    for text in report.similarity.describe():
-        err.print(text, markup=False)
-    return 1 if failed else 0

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -98,6 +99,14 @@ _CJK_GAP = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
 
 
 def clean_text(value: str) -> str:
+    """Brief text as data: no control or bidi characters, no line breaks, trimmed
+    (:func:`_clean_text`). Short texts are remembered: a batch validates the same
+    defaults for every district (most of its parent's time per district with a rich
+    brief); long ones are not, so the memory stays bounded."""
+    return _clean_cached(value) if len(value) <= 1000 else _clean_text(value)
+
+
+def _clean_text(value: str) -> str:
     """Brief text as data: no control or bidi characters, no line breaks, trimmed.
 
     A line break inside Chinese text (a YAML block scalar, a paste from a chat
@@ -110,6 +119,9 @@ def clean_text(value: str) -> str:
                     if unicodedata.category(ch) != "Cf")
     value = _CJK_GAP.sub("", value)
     return " ".join(value.split())
+
+
+_clean_cached = functools.lru_cache(maxsize=16384)(_clean_text)
 
 
 def text(raw: Any, src: str, canon: str, ck: Checker) -> str | None:

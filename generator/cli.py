@@ -207,7 +207,7 @@ def batch_cmd(
     templates: TemplatesOpt = None,
 ) -> None:
     """按批量文件为每个地区各生成一篇讲话稿；已存在的跳过（可续写），出错的地区单独报告。"""
-    from generator.batch import batch_command
+    from generator.batchcli import batch_command
 
     code = run(lambda: batch_command(batch, out, fmt=fmt, jobs=jobs, defaults=defaults, force=force,
                                      script=script, reference_docx=reference_docx,

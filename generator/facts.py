@@ -131,4 +131,7 @@ _UNREAD = re.compile(r"[\s\x00-\x1f\x7f-\x9f]+")
 
 def _plain(text: str) -> str:
     """Text as it reads: no whitespace or control characters (writers drop those)."""
+    joined = "".join(text.split())  # str.split drops exactly what \s matches
+    if joined.isprintable():  # no control character left: what the regex would give
+        return joined
     return _UNREAD.sub("", text)

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 import re
+import stat
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -286,20 +288,33 @@ def _resolved(path: Path) -> Path:
     return path.resolve()
 
 
+@functools.lru_cache(maxsize=16)
+def _candidates(search: tuple[Path, ...], builtin: Path) -> tuple[Path, ...]:
+    """The other folders' bank paths, last folder first (no file system access: paths
+    only, worked out once per list of folders)."""
+    found = [Path(p) / FILE_NAME for p in search]
+    return tuple(p for p in reversed(found) if p != builtin)
+
+
 def bank_files(search: Iterable[Path]) -> list[Path]:
     """The bank files to layer, built-in first: ``search`` lists folders, the user's first."""
     builtin = builtin_bank()
+    others = _candidates(tuple(search), builtin)
     real = _resolved(builtin)
-    found = [Path(p) / FILE_NAME for p in search]
-    users = [p for p in reversed(found) if p != builtin and p.is_file() and p.resolve() != real]
+    users = [p for p in others if p.is_file() and p.resolve() != real]
     return [builtin, *users]
 
 
 def load_bank(library: Any = None) -> Bank:
     """The built-in bank, with the ``formulations.yaml`` of a user templates folder layered
-    over it. ``library`` is a TemplateLibrary (its ``search`` folders) or a list of folders."""
+    over it. ``library`` is a TemplateLibrary (its ``search`` folders) or a list of folders.
+    Runs once per draft: one ``stat`` per file says whether it changed."""
     search = getattr(library, "search", library) or ()
     files = bank_files(search)
-    if not files[0].is_file():
+    try:
+        info = os.stat(files[0])
+    except OSError:
+        info = None
+    if info is None or not stat.S_ISREG(info.st_mode):
         raise TemplateError(f"找不到内置提法库：{files[0]}。请重新安装 speechgen。")
-    return _load(tuple((str(p), p.stat().st_mtime) for p in files))
+    return _load(((str(files[0]), info.st_mtime), *((str(p), p.stat().st_mtime) for p in files[1:])))

@@ -194,4 +194,5 @@ def make_substitute(words: dict[str, str]):
         if "{" not in text:
             return text
         return TOKEN_RE.sub(lambda m: words.get(m.group(1), m.group(0)), text)
+    substitute.tokens_only = True  # type: ignore[attr-defined]  # text without "{" comes back as is
     return substitute

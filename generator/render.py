@@ -8,6 +8,7 @@ times and keep the closest draft, so output stays deterministic.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass, replace
@@ -17,7 +18,7 @@ from jinja2 import TemplateError as JinjaTemplateError
 from jinja2.exceptions import SecurityError
 
 from generator.brief import Brief, load_brief
-from generator.draft import Draft, parse_markup
+from generator.draft import Block, Draft, parse_markup
 from generator.elaborate import meeting_pack
 from generator.environment import cached_env, describe_template_error
 from generator.errors import TemplateError
@@ -103,7 +104,9 @@ class Budget:
         }
 
 
+@functools.lru_cache(maxsize=8192)
 def _fw(text: str) -> str:
+    """fullwidth(), remembered: a batch words the same brief items for every district."""
     return fullwidth(text) if text else ""
 
 
@@ -338,13 +341,20 @@ class Renderer:
         return all(now[k] == top[k] for k in keys)
 
     def _draft(self, brief: Brief, base: dict[str, Any], scale: float) -> Draft:
-        blocks = [replace(b, text=tidy(b.text), lead=tidy(b.lead))
-                  for b in parse_markup(self._markup(brief, base, scale))]
+        blocks = [_tidied(b) for b in parse_markup(self._markup(brief, base, scale))]
         return Draft(
             title=draft_title(brief), speaker=byline(brief.speaker.title, brief.speaker.name, brief.locality.name),
             date=cn_date(brief.meeting.date), blocks=blocks, kind=brief.kind, topic=brief.topic,
             locality=brief.locality.name, target_minutes=brief.length,
         )
+
+
+def _tidied(block: Block) -> Block:
+    """The block with tidy() text and lead; the same block when tidy changes neither."""
+    text, lead = tidy(block.text), tidy(block.lead)
+    if text is block.text and lead is block.lead:
+        return block
+    return replace(block, text=text, lead=lead)
 
 
 def render_file(path, library: TemplateLibrary | None = None) -> Draft:

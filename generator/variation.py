@@ -65,9 +65,59 @@ def _hits(patterns: tuple[re.Pattern[str], ...], text: str) -> bool:
     return any(p.search(text) for p in patterns)
 
 
+# Caches that outlive one draft (a batch renders thousands with the same packs). Each is a
+# plain dict looked up once per item, not an lru_cache keyed by the patterns: hashing a
+# tuple of patterns on every lookup cost more than the check it saved. Bounded: a table
+# is dropped and rebuilt between drafts once it grows past _TABLE_LIMIT entries.
+_TABLE_LIMIT = 50_000
+_STR_STATIC: dict[Any, dict[str, tuple[bool, frozenset[str], frozenset[str]]]] = {}
+_ITEM_STATIC: dict[Any, dict[int, tuple[Any, tuple[bool, frozenset[str], frozenset[str]]]]] = {}
+_PREPARED: dict[tuple[int, bool, tuple[str, ...]], tuple[list[str], list[str]]] = {}
+_VOICES: dict[tuple[Any, str], Sequence[str]] = {}
+
+
+def _table(store: dict[Any, Any], key: Any) -> dict[Any, Any]:
+    table = store.get(key)
+    if table is None or len(table) > _TABLE_LIMIT:
+        table = store[key] = {}
+    return table
+
+
+_PLAIN_TEXT: dict[str, dict[str, tuple[str, frozenset[str], frozenset[str]]]] = {}
+
+
+@functools.lru_cache(maxsize=32768)
+def _idioms(text: str) -> frozenset[str]:
+    """A wording's idiom grams less the plain words, which the idiom rule ignores."""
+    return phrase_grams(text, IDIOM) - PLAIN_WORDS
+
+
+def same_text(text: str) -> str:
+    """The default substitute: wording read as written."""
+    return text
+
+
+def _prepared(pool: list[str], single: bool, avoid: tuple[str, ...]) -> list[str]:
+    """A pool without wording that avoids a word (when anything is left) and, for a single
+    item, without list lead-ins: the same for every draft, so computed once per pool."""
+    key = (id(pool), single, avoid)
+    hit = _PREPARED.get(key)
+    if hit is not None and hit[0] is pool:  # the pool itself is kept, so its id stays its own
+        return hit[1]
+    out = pool
+    if avoid:
+        out = [p for p in out if not any(a in p for a in avoid)] or out
+    if single:
+        out = [p for p in out if not LIST_CUE.search(p)] or out
+    if len(_PREPARED) > _TABLE_LIMIT:
+        _PREPARED.clear()
+    _PREPARED[key] = (pool, out)
+    return out
+
+
 class Variation:
     def __init__(self, seed: int, pools: dict[str, list[str]],
-                 substitute: Callable[[str], str] = lambda s: s, *, voice: str = "",
+                 substitute: Callable[[str], str] = same_text, *, voice: str = "",
                  pool_voices: Callable[[str], Sequence[str]] | None = None,
                  banned: Sequence[re.Pattern[str]] = (), once: re.Pattern[str] | None = None,
                  seen: frozenset[str] = frozenset(), headings: frozenset[str] = frozenset(),
@@ -86,44 +136,65 @@ class Variation:
         self.praised: set[str] = set()  # topic bigrams of what the draft has praised
         self.praised_subjects: set[str] = set()  # …and of what each praise is about
         self.emitted: set[str] = set()  # phrase grams of the wording chosen so far
-        # wording with tokens filled: the same for every render of one draft
-        self._texts: dict[str, str] = self.memo.setdefault("\x00texts", {})  # type: ignore[assignment]
+        # wording with tokens filled, and its phrase and idiom grams: the same for every
+        # render of one draft
+        self._words: dict[str, tuple[str, frozenset[str], frozenset[str]]] = \
+            self.memo.setdefault("\x00words", {})  # type: ignore[assignment]
+        # what never changes about an item, shared by every draft with the same rules
+        self._str_static = _table(_STR_STATIC, (self.banned, once))
+        self._item_static = _table(_ITEM_STATIC, once)
         self.recent: deque[frozenset[str]] = deque(maxlen=NEIGHBOURS)  # idiom grams, last picks
+        self._near: frozenset[str] | None = None  # …their union, until the next pick
+        # wording without {tokens} reads the same in every draft when the substitute only
+        # fills tokens (make_substitute's, or none): its grams are shared across drafts
+        self._plain = _table(_PLAIN_TEXT, "") if (
+            substitute is same_text or getattr(substitute, "tokens_only", False)) else {}
 
-    def _fresh(self, items: Sequence[Any], key: Callable[[Any], str]) -> list[Any]:
+    def _fresh(self, items: Sequence[Any], key: Callable[[Any], str] | None = None) -> list[Any]:
         """Items not used yet, not banned, not saying a once-per-draft word again and (titled
-        measures, 保障 items) not restating an earlier title (强化宣传舆论引导 after 深化宣传引导)."""
+        measures, 保障 items) not restating an earlier title (强化宣传舆论引导 after 深化宣传引导).
+        ``key`` None: the item is its own key (wording)."""
         used, seen, headings = self.used, self.seen, self.headings
+        strs, static = self._str_static, self._static
         out = []
         for i in items:
-            if key(i) in used:
+            if (i if key is None else key(i)) in used:
                 continue
-            banned, subjects, title = self._static(i)
+            found = strs.get(i) if i.__class__ is str else None
+            banned, subjects, title = found if found is not None else static(i)
             if banned or (subjects and not subjects.isdisjoint(seen)) or (title and len(title & headings) >= 2):
                 continue
             out.append(i)
         return out
 
     def _static(self, item: Any) -> tuple[bool, frozenset[str], frozenset[str]]:
-        """What never changes about an item within one draft: banned?, once-words, title bigrams."""
-        if not isinstance(item, dict):
-            return _static_text(self.banned, self.once, item if isinstance(item, str) else str(item))
-        key = id(item)
-        hit = self.memo.get(key)
-        found = hit[1] if hit is not None and hit[0] is item else None
-        if found is None:
-            from generator.wording import topic_bigrams
+        """What never changes about an item within one draft: banned?, once-words, title bigrams.
 
-            text = "".join(str(item.get(k, "")) for k in ("title", "lead", "body", "detail"))
-            title = topic_bigrams(str(item["title"])) if _is_task(item) else frozenset()
-            subjects = _found(self.once, text) if self.once is not None else frozenset()
-            found = (False, subjects, title)
-            self.memo[key] = (item, found)
+        Kept across drafts with the same banned words and once-words: wording by its text,
+        a pack item (a dict, never changed once loaded) by identity — the table keeps the
+        item, so its id cannot pass to another object while the entry lives."""
+        if not isinstance(item, dict):
+            text = item if isinstance(item, str) else str(item)
+            found = self._str_static.get(text)
+            if found is None:
+                found = self._str_static[text] = _static_text(self.banned, self.once, text)
+            return found
+        hit = self._item_static.get(id(item))
+        if hit is not None and hit[0] is item:
+            return hit[1]
+        from generator.wording import topic_bigrams
+
+        text = "".join(str(item.get(k, "")) for k in ("title", "lead", "body", "detail"))
+        title = topic_bigrams(str(item["title"])) if _is_task(item) else frozenset()
+        subjects = _found(self.once, text) if self.once is not None else frozenset()
+        found = (False, subjects, title)
+        self._item_static[id(item)] = (item, found)
         return found
 
     def _subjects(self, item: Any) -> frozenset[str]:
         """The once-per-draft words an item says (a measure: its title and lead, not its points)."""
-        return self._static(item)[1]
+        found = self._str_static.get(item) if item.__class__ is str else None
+        return (found or self._static(item))[1]
 
     def _mark(self, chosen: Sequence[Any]) -> None:
         for item in chosen:
@@ -138,30 +209,51 @@ class Variation:
         """Stock wording that would not repeat a phrase already in the draft (推动…工作
         twice), unless every candidate would. Topic-pack content is left to chance:
         narrowing it would make districts' drafts more alike."""
-        clean = [i for i in items if phrase_grams(self._text(i)).isdisjoint(self.emitted)]
-        near = frozenset().union(*self.recent) - PLAIN_WORDS
-        # idioms are the pool's own words: filled {tokens} (生态环境保护工作) are not stock phrases
-        cleaner = [i for i in clean if phrase_grams(i, IDIOM).isdisjoint(near)]
+        plain, words, word, emitted = self._plain, self._words, self._word, self.emitted
+        clean, idioms = [], []
+        for i in items:
+            _, grams, idiom = plain.get(i) or words.get(i) or word(i)
+            if grams.isdisjoint(emitted):
+                clean.append(i)
+                idioms.append(idiom)
+        if not clean:
+            return items
+        near = self._near
+        if near is None:  # the recent picks' idiom grams, plain words already left out
+            near = self._near = frozenset().union(*self.recent)
+        cleaner = [i for i, idiom in zip(clean, idioms, strict=True) if idiom.isdisjoint(near)]
         # the idiom rule may not narrow a large pool to a single candidate, or every
         # district would get the same sentence
         if len(cleaner) >= 3 or (cleaner and len(clean) < 4):
             return cleaner
         return clean or items
 
+    def _word(self, item: str) -> tuple[str, frozenset[str], frozenset[str]]:
+        """The wording as it will read in this draft (tokens filled) and its phrase and
+        idiom grams, computed once per draft."""
+        found = self._plain.get(item) or self._words.get(item)
+        if found is None:
+            text = self.substitute(item)
+            # idioms are the pool's own words: filled {tokens} (生态环境保护工作) are not stock phrases
+            found = (text, phrase_grams(text), _idioms(item))
+            if "{" not in item and text is item:
+                self._plain[item] = found
+            else:
+                self._words[item] = found
+        return found
+
     def _text(self, item: str) -> str:
         """The wording as it will read in this draft (tokens filled), computed once."""
-        text = self._texts.get(item)
-        if text is None:
-            text = self._texts[item] = self.substitute(item)
-        return text
+        return self._word(item)[0]
 
     def _emit(self, chosen: Sequence[Any]) -> None:
         self._mark(chosen)
         for item in chosen:
             if isinstance(item, str):
-                text = self._text(item)
-                self.emitted |= phrase_grams(text)
-                self.recent.append(phrase_grams(item, IDIOM))
+                _, grams, idiom = self._word(item)
+                self.emitted |= grams
+                self.recent.append(idiom)
+                self._near = None
 
     def pick(self, name: str, items: int | None = None, avoid: Sequence[str] = ()) -> str:
         """One phrase from the named pool, never one already used in this draft.
@@ -176,17 +268,24 @@ class Variation:
         pool = self.pools.get(name)
         if not pool:
             self._missing(name)
-        if self.voice and self.pool_voices is not None and self.voice not in self.pool_voices(name):
+        if self.voice and self.pool_voices is not None and self.voice not in self._voices(name):
             raise TemplateError(f"措辞池“{name}”不适用于本类讲话的语气（{self.voice}），请在 kinds.yaml 的 pools 中声明。")
-        if avoid:
-            pool = [p for p in pool if not any(a in p for a in avoid)] or pool
-        if items == 1:
-            pool = [p for p in pool if not LIST_CUE.search(p)] or pool
-        fresh = self._unrepeated(self._fresh(pool, lambda s: s) or list(pool))  # never a gap
+        pool = _prepared(pool, items == 1, tuple(avoid))  # type: ignore[arg-type]
+        fresh = self._unrepeated(self._fresh(pool) or list(pool))  # never a gap
         chosen = self.rng.sample(fresh, min(max(n, 0), len(fresh)))
         self.used.update(chosen)
         self._emit(chosen)
         return [self._text(c) for c in chosen]
+
+    def _voices(self, name: str) -> Sequence[str]:
+        key = (self.pool_voices, name)
+        found = _VOICES.get(key)
+        if found is None:
+            assert self.pool_voices is not None
+            if len(_VOICES) > _TABLE_LIMIT:
+                _VOICES.clear()
+            found = _VOICES[key] = self.pool_voices(name)
+        return found
 
     def choose(self, items: Sequence[T], n: int = 1, key: Callable[[T], str] | None = None, *,
                wording: bool = False) -> list[T]:
@@ -234,9 +333,14 @@ class Variation:
         """
         from generator.wording import topic_bigrams
 
+        themes: dict[int, frozenset[str]] = {}  # by identity: items may be unhashable dicts
+
         def theme(item: T) -> frozenset[str]:
-            title = item.get("title", "") if isinstance(item, dict) else item
-            return frozenset(topic_bigrams(str(title)))
+            found = themes.get(id(item))
+            if found is None:
+                title = item.get("title", "") if isinstance(item, dict) else item
+                found = themes[id(item)] = frozenset(topic_bigrams(str(title)))
+            return found
 
         def clashes(item: T) -> bool:
             mine = theme(item)

@@ -332,3 +332,91 @@ def test_libyaml_and_pure_python_compose_the_same_located_values():
         finally:
             pyyaml.CSafeLoader = slow_loader
         assert (fast.data, fast.marks) == (slow.data, slow.marks), path.name
+
+
+# ---------------------------------------------------------------- issue 15: render and batch speed
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "brief.yaml"
+MINIMAL = {"kind": "推进会", "topic": "城市管理",
+           "meeting": {"title": "全区城市管理工作推进会", "date": "2026-06-02"},
+           "speaker": {"title": "区委书记"}}
+DISTRICTS = ["东安区", "西平区", "南湖区", "北山区", "中和区", "新华区", "东城区", "西城区"]
+
+
+def brief_batch(path: Path, which: str) -> Path:
+    """The benchmark's minimal and example briefs as a batch of a few districts."""
+    if which == "minimal":
+        defaults, loc = dict(MINIMAL), {"level": "区"}
+    else:
+        defaults = yaml.safe_load(EXAMPLE.read_text("utf-8"))
+        loc = defaults.pop("locality")
+        loc.pop("name")
+    doc = {"defaults": defaults, "districts": [{"locality": {"name": n, **loc}} for n in DISTRICTS]}
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), "utf-8")
+    return path
+
+
+@pytest.mark.parametrize("which", ["minimal", "example"])
+def test_minimal_and_example_batches_jobs_1_equal_jobs_2(tmp_path, which):
+    """Workers forked after the parent preloaded (and rendered the first district once)
+    write the same bytes as one process doing everything."""
+    batch = brief_batch(tmp_path / "b.yaml", which)
+    runner = CliRunner()
+    for jobs in ("1", "2"):
+        result = runner.invoke(app, ["batch", str(batch), "-o", str(tmp_path / jobs), "-j", jobs])
+        assert result.exit_code == 0, result.output
+    one, two = folder_bytes(tmp_path / "1"), folder_bytes(tmp_path / "2")
+    assert one == two and len(one) == len(DISTRICTS) + 1
+
+
+def test_preload_keeps_every_task_in_order_and_workers_reuse_its_renderer(tmp_path, monkeypatch):
+    from generator.batchio import read_batch
+    from generator.packs import TemplateDirs
+
+    monkeypatch.setattr(batch_mod, "_WORKER", None)
+    path = brief_batch(tmp_path / "b.yaml", "minimal")
+    dirs = TemplateDirs()
+    settings = batch_mod.Settings((tmp_path / "out").resolve(), "md", "simplified", None, False, dirs, exact=True)
+    planned = list(batch_mod.plan(read_batch(path, None).districts, settings, dirs.kinds(), dirs.topics()))
+    again = batch_mod.plan(read_batch(path, None).districts, settings, dirs.kinds(), dirs.topics())
+    tasks = list(batch_mod.preload(settings, again))
+    assert [(t.number, t.name) for t in tasks] == [(t.number, t.name) for t in planned]
+    renderer = batch_mod._WORKER[1]
+    batch_mod.init_worker(settings)  # what a forked worker's initializer does
+    assert batch_mod._WORKER[1] is renderer
+    batch_mod.init_worker(dataclasses.replace(settings))  # other settings (spawned worker): its own
+    assert batch_mod._WORKER[1] is not renderer
+
+
+def test_variation_tables_shared_across_drafts_change_no_draft():
+    """Wording facts, pack-item facts and grams are kept across drafts (keyed by the
+    draft's rules, by text or by identity): a draft rendered after many others, with other
+    banned words (村, 冲刺), is the draft rendered from empty tables."""
+    import generator.variation as variation
+    from generator.brief import parse_brief_text
+    from generator.export import draft_bytes
+    from generator.render import Renderer
+    from tests.conftest import brief_yaml
+
+    renderer = Renderer()
+    target = parse_brief_text(brief_yaml(kind="推进会", topic="城市管理"))
+    others = [parse_brief_text(brief_yaml(kind=k, topic=t)) for k, t in
+              (("动员部署会", "人居环境整治"), ("总结部署会", "城市管理"), ("座谈发言", "城市管理"))]
+    for table in (variation._STR_STATIC, variation._ITEM_STATIC, variation._PREPARED, variation._PLAIN_TEXT):
+        table.clear()
+    fresh = draft_bytes(renderer.render(target), "md")
+    for brief in others:
+        renderer.render(brief)
+    assert draft_bytes(renderer.render(target), "md") == fresh
+
+
+def test_plain_text_shortcut_matches_the_regex():
+    """facts._plain joins str.split() pieces unless a control character is left; the
+    result is what the whitespace-and-control regex gives, for every character class."""
+    from generator.facts import _UNREAD, _plain
+
+    for c in [*range(0x3100), *range(0xFE00, 0x10000), 0x1D173, 0xE0001]:
+        if 0xD800 <= c <= 0xDFFF:
+            continue
+        text = f"甲{chr(c)}乙 {chr(c)}\n"
+        assert _plain(text) == _UNREAD.sub("", text), hex(c)

@@ -79,3 +79,18 @@ def test_memo_never_answers_for_another_item_at_a_reused_address():
         second = {"title": "乙", "body": "啃下硬骨头"}  # often lands at the freed address
         assert v._static(second)[1] == frozenset({"硬骨头"}), key == id(second)
         del second
+
+
+def test_points_of_each_measure_may_say_its_own_subject():
+    """points() looks up a temporary {title, lead} dict per call; once freed, its id passes
+    to the next call's dict. The memo keyed by id() must not hand the second measure the
+    first one's once-words (it did: 垃圾分类 stayed banned in the 垃圾分类 measure's points)."""
+    import re
+
+    once = re.compile("垃圾分类|门前三包")
+    for seed in range(5):
+        v = Variation(seed, {}, once=once, seen=frozenset({"垃圾分类", "门前三包"}))
+        first = {"title": "落实门前三包", "lead": [], "points": ["督促商户履行门前三包责任"]}
+        second = {"title": "推进垃圾分类", "lead": [], "points": ["推动垃圾分类进小区"]}
+        assert v.points(first, 1) == ["督促商户履行门前三包责任"]
+        assert v.points(second, 1) == ["推动垃圾分类进小区"]
