@@ -35,8 +35,12 @@ NEAR = 0.75  # a pack item scoring this share of the best match is on the same s
 MATCHES = 3  # pack items at most that may elaborate one brief item (the seed picks among their material)
 
 
+# how bad, not what: 扬尘管控不够到位 is not about 思想认识还不够到位
+DEGREE = frozenset("不够 够到 到位 还不 不到 不足 较多 不高 不强 比较".split())
+
+
 def _grams(*texts: str) -> frozenset[str]:
-    return topic_bigrams("。".join(texts))
+    return topic_bigrams("。".join(texts)) - DEGREE
 
 
 def _matches(grams: frozenset[str], items: list[dict[str, Any]], taken: set[int]) -> list[dict[str, Any]]:
