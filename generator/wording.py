@@ -236,6 +236,22 @@ def ordinal(n: int, suffix: str = "是") -> str:
     return f"{chinese_numeral(n)}{suffix}"
 
 
+def enum_length(items: list[str] | tuple[str, ...]) -> int:
+    """Characters of macros.j2's enum(items): 一是A；二是B。 (one item: A。), without rendering it."""
+    if len(items) == 1:
+        return len(sentence(items[0]))
+    return sum(len(ordinal(i + 1)) + len(clause(item)) + 1 for i, item in enumerate(items))
+
+
+def fit_points(points: list[str] | tuple[str, ...], extra: int, room: float) -> int:
+    """How many of a pack measure's points fit beside ``extra`` characters in ``room``
+    (at least one): a stand-alone measure never outgrows the brief's shortest measure."""
+    n = len(points)
+    while n > 1 and extra + enum_length(points[:n]) > room:
+        n -= 1
+    return n
+
+
 _CJK = r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f“”‘’]"
 _HALF = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
 _HALF_RE = re.compile(rf"(?<={_CJK})\s*([,;:?!])\s*|\s*([,;:?!])\s*(?={_CJK})")
@@ -302,6 +318,7 @@ FILTERS = {
     "sentence": sentence,
     "join_list": join_list,
     "ordinal": ordinal,
+    "fit_points": fit_points,
     "cn_num": chinese_numeral,
     "fullwidth": fullwidth,
 }

@@ -161,3 +161,23 @@ def test_days_and_small_counts_change_by_their_difference():
     assert change(9, 4, "个") == "同比增加5个"
     assert change(5, 8, "家", "上年") == "比上年减少3家"
     assert change(1860, 1500, "件") == "同比增长24%"  # a large count still moves by percent
+
+
+def test_enum_length_is_the_rendered_enum_and_fit_points_keeps_one():
+    """measures.j2 sizes stand-alone points with enum_length instead of rendering them."""
+    from pathlib import Path
+
+    import jinja2
+
+    from generator.wording import FILTERS, enum_length, fit_points
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parents[1] / "templates"))
+    env.filters.update(FILTERS)
+    enum = env.get_template("macros.j2").module.enum
+    samples = [["甲乙丙。"], ["一件事"], ["甲，乙；", "丙丁。", "戊"], [f"第{i}件事。" for i in range(12)]]
+    for items in samples:
+        assert enum_length(items) == len(str(enum(items))), items
+    points = ["一二三四五六七八九十。"] * 4
+    assert fit_points(points, 0, 1000) == 4
+    assert fit_points(points, 0, 30) == 2
+    assert fit_points(points, 100, 10) == 1
