@@ -371,8 +371,8 @@ class Variation:
 
     def points(self, measure: dict[str, Any], n: int) -> list[str]:
         """Up to n points of a chosen pack measure: its own subject is allowed, others said before are not."""
-        # not through _static: its memo is keyed by id(), and a throwaway dict's id is reused
-        # by the next one, which then got this measure's words (output varied with render order)
+        # computed here, not through _static: the title+lead dict is a throwaway, and the
+        # cross-draft table would only keep every such dict alive for the whole batch
         text = "".join(str(measure.get(k, "")) for k in ("title", "lead"))
         own = _found(self.once, text) if self.once is not None else frozenset()
         saved, self.seen = self.seen, self.seen - own
